@@ -1,0 +1,1 @@
+"""The compliance rule engine: text in, findings out. Pure Python, no Django."""

@@ -1,0 +1,1 @@
+"""Values that cross the compliance boundary: drafts in, findings out. Pure Python."""

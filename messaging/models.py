@@ -1,0 +1,285 @@
+"""Mailboxes, buyer threads, messages, attachments, tags and reply templates."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Marketplace, SellerAccount
+from helpdesk.lib.fields import EncryptedTextField
+from orders.models import Order
+
+# Amazon measures the seller on answering every buyer message within 24 calendar hours.
+RESPONSE_WINDOW = timedelta(hours=24)
+
+
+class MailboxKind(models.TextChoices):
+    IMAP = "imap", _("IMAP")
+    MAILDIR = "maildir", _("Local Maildir")
+
+
+class Mailbox(models.Model):
+    """Where a seller account's buyer mail arrives: an IMAP folder or a local Maildir."""
+
+    seller_account = models.ForeignKey(
+        SellerAccount, on_delete=models.CASCADE, related_name="mailboxes"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(max_length=8, choices=MailboxKind.choices)
+    # The address registered with Amazon; replies are sent from it to the buyer's alias.
+    email_address = models.EmailField(_("registered email address"))
+    imap_host = models.CharField(max_length=255, blank=True)
+    imap_port = models.PositiveIntegerField(default=993)
+    imap_use_tls = models.BooleanField(default=True)
+    imap_username = models.CharField(max_length=255, blank=True)
+    imap_password = EncryptedTextField(blank=True)
+    imap_folder = models.CharField(max_length=255, default="INBOX")
+    maildir_path = models.CharField(max_length=1024, blank=True)
+    # IMAP checkpoint: a new UIDVALIDITY invalidates last_uid (the folder was recreated).
+    uidvalidity = models.BigIntegerField(null=True, blank=True)
+    last_uid = models.BigIntegerField(default=0)
+    enabled = models.BooleanField(default=True)
+    last_sync_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "mailboxes"
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email_address}>"
+
+
+class Tag(models.Model):
+    seller_account = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(_("name"), max_length=50)
+    color = models.CharField(max_length=7, default="#6b7280")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "seller_account", Lower("name"), name="tag_account_name_unique_ci"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ThreadStatus(models.TextChoices):
+    NEEDS_REPLY = "needs_reply", _("Needs reply")
+    REPLIED = "replied", _("Replied")
+    NO_RESPONSE_NEEDED = "no_response_needed", _("No response needed")
+    CLOSED = "closed", _("Closed")
+
+
+class Thread(models.Model):
+    """A conversation with one buyer alias, usually about one order."""
+
+    seller_account = models.ForeignKey(
+        SellerAccount, on_delete=models.CASCADE, related_name="threads"
+    )
+    marketplace = models.ForeignKey(
+        Marketplace, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    buyer_alias = models.CharField(max_length=254)  # e.g. abc123xyz@marketplace.amazon.de
+    buyer_name = models.CharField(max_length=200, blank=True)
+    amazon_order_id = models.CharField(max_length=32, blank=True)  # empty: a pre-sale question
+    order = models.ForeignKey(
+        Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="threads"
+    )
+    subject = models.TextField(blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    snippet = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ThreadStatus.choices, default=ThreadStatus.NEEDS_REPLY
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    no_response_reason = models.CharField(max_length=200, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_threads",
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="threads")
+    # The 24-hour clock: started by the oldest unanswered buyer message, stopped by a reply.
+    clock_started_at = models.DateTimeField(null=True, blank=True)
+    response_deadline = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller_account", "buyer_alias", "amazon_order_id"],
+                name="thread_account_alias_order_unique",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(clock_started_at__isnull=True, response_deadline__isnull=True)
+                    | models.Q(clock_started_at__isnull=False, response_deadline__isnull=False)
+                ),
+                name="thread_clock_and_deadline_together",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["seller_account", "status", "response_deadline"],
+                name="thread_inbox_deadline_idx",
+            ),
+            models.Index(
+                fields=["seller_account", "-last_activity_at"], name="thread_account_activity_idx"
+            ),
+            models.Index(fields=["amazon_order_id"], name="thread_order_id_idx"),
+            models.Index(fields=["buyer_alias"], name="thread_buyer_alias_idx"),
+            models.Index(fields=["assignee", "status"], name="thread_assignee_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.buyer_name or self.buyer_alias} {self.amazon_order_id}".strip()
+
+    def start_clock(self, at: datetime) -> None:
+        """Start the 24-hour clock at `at` unless it is already running from earlier."""
+        if self.clock_started_at is None or at < self.clock_started_at:
+            self.clock_started_at = at
+            self.response_deadline = at + RESPONSE_WINDOW
+
+    def stop_clock(self) -> None:
+        self.clock_started_at = None
+        self.response_deadline = None
+
+
+class Direction(models.TextChoices):
+    INBOUND = "in", _("From the buyer")
+    OUTBOUND = "out", _("To the buyer")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email through Amazon's relay")
+    SP_API = "sp_api", _("Amazon Messaging API")
+
+
+class OutgoingState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    NEEDS_CHECK = "needs_check", _("Needs check")
+    REJECTED = "rejected", _("Rejected by Amazon")
+
+
+class Message(models.Model):
+    """One message in a thread, from the buyer (inbound) or from the seller (outbound)."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    mailbox = models.ForeignKey(
+        Mailbox, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
+    # RFC 5322 Message-ID (without angle brackets), unique per mailbox.
+    message_id = models.TextField(blank=True)
+    in_reply_to = models.TextField(blank=True)
+    references = models.TextField(blank=True)
+    from_address = models.CharField(max_length=254, blank=True)
+    to_address = models.CharField(max_length=254, blank=True)
+    subject = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)  # sanitised with nh3 before it is stored
+    language = models.CharField(max_length=10, blank=True)
+    # When it happened for the buyer: received (inbound) or written by the agent (outbound).
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outgoing_state = models.CharField(max_length=12, choices=OutgoingState.choices, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    rejection_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailbox", "message_id"],
+                condition=~models.Q(message_id=""),
+                name="message_mailbox_message_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(direction="in", outgoing_state="")
+                    | models.Q(direction="out") & ~models.Q(outgoing_state="")
+                ),
+                name="message_outgoing_state_only_outbound",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["thread", "occurred_at"], name="message_thread_time_idx"),
+            models.Index(fields=["message_id"], name="message_message_id_idx"),
+            models.Index(
+                fields=["outgoing_state", "created_at"],
+                condition=models.Q(outgoing_state__in=["queued", "sending", "failed"]),
+                name="message_outbox_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()}: {self.subject}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # Stored under the checksum, never under the buyer-supplied name.
+    return f"attachments/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    filename = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=127)
+    sha256 = models.CharField(max_length=64)
+    is_inline = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["sha256"], name="attachment_sha256_idx")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class ReplyTemplate(models.Model):
+    """A saved reply with placeholders such as {buyer_name} and {order_id}."""
+
+    seller_account = models.ForeignKey(
+        SellerAccount, on_delete=models.CASCADE, related_name="reply_templates"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    language = models.CharField(_("language"), max_length=10)
+    body = models.TextField(_("text"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller_account", "name", "language"], name="reply_template_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"

@@ -1,0 +1,45 @@
+"""Personas shared by every test: an owner and an agent of one seller, and an outsider who
+belongs to another seller account."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Role, SellerAccount, User
+
+from .factories import MembershipFactory, SellerAccountFactory, UserFactory
+
+
+@dataclass
+class Team:
+    account: SellerAccount
+    owner: User
+    agent: User
+    read_only: User
+    other_account: SellerAccount
+    outsider: User  # an admin of other_account, nothing in account
+
+
+@pytest.fixture
+def team(db) -> Team:
+    account = SellerAccountFactory(name="Sunny Kitchen GmbH")
+    other = SellerAccountFactory(name="Rival Gadgets Ltd")
+    owner = MembershipFactory(seller_account=account, role=Role.OWNER).user
+    agent = MembershipFactory(seller_account=account, role=Role.AGENT).user
+    read_only = MembershipFactory(seller_account=account, role=Role.READ_ONLY).user
+    outsider = MembershipFactory(seller_account=other, role=Role.ADMIN).user
+    return Team(account, owner, agent, read_only, other, outsider)
+
+
+@pytest.fixture
+def user(db) -> User:
+    return UserFactory()
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings) -> None:
+    """Tests render templates without running collectstatic first."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
