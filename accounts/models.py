@@ -167,3 +167,28 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} of {self.seller_account}"
+
+
+class AuditEvent(models.Model):
+    """Who did what, when: sign-ins, replies, NRN marks, assignments, role and secret changes."""
+
+    seller_account = models.ForeignKey(
+        SellerAccount, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=64)  # e.g. "thread.no_response_needed"
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["seller_account", "-at"], name="audit_account_time_idx"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"

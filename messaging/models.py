@@ -203,6 +203,13 @@ class Message(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Inbound only: when the first seller reply after it was sent (Amazon's response time ends
+    # there), or when it was marked "No Response Needed" (it then leaves the measure).
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="answered_messages"
+    )
+    no_response_needed_at = models.DateTimeField(null=True, blank=True)
     outgoing_state = models.CharField(max_length=12, choices=OutgoingState.choices, blank=True)
     send_attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
