@@ -13,4 +13,8 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("accounts.urls")),
+    path("", include("orders.urls")),
+    path("", include("compliance.urls")),
+    path("", include("messaging.urls")),
 ]

@@ -20,6 +20,12 @@ class MailboxKind(models.TextChoices):
     MAILDIR = "maildir", _("Local Maildir")
 
 
+class SmtpSecurity(models.TextChoices):
+    STARTTLS = "starttls", _("STARTTLS")
+    TLS = "tls", _("TLS (implicit)")
+    NONE = "none", _("None (local relay only)")
+
+
 class Mailbox(models.Model):
     """Where a seller account's buyer mail arrives: an IMAP folder or a local Maildir."""
 
@@ -37,6 +43,14 @@ class Mailbox(models.Model):
     imap_password = EncryptedTextField(blank=True)
     imap_folder = models.CharField(max_length=255, default="INBOX")
     maildir_path = models.CharField(max_length=1024, blank=True)
+    # Outgoing mail: replies leave through the seller's own SMTP server, from email_address.
+    smtp_host = models.CharField(max_length=255, blank=True)
+    smtp_port = models.PositiveIntegerField(default=587)
+    smtp_security = models.CharField(
+        max_length=8, choices=SmtpSecurity.choices, default=SmtpSecurity.STARTTLS
+    )
+    smtp_username = models.CharField(max_length=255, blank=True)
+    smtp_password = EncryptedTextField(blank=True)
     # IMAP checkpoint: a new UIDVALIDITY invalidates last_uid (the folder was recreated).
     uidvalidity = models.BigIntegerField(null=True, blank=True)
     last_uid = models.BigIntegerField(default=0)

@@ -30,10 +30,12 @@ def test_lwa_secrets_are_not_stored_in_the_clear(db):
     assert (fetched.refresh_token, fetched.lwa_client_secret) == (REFRESH_TOKEN, CLIENT_SECRET)
 
 
-def test_mailbox_password_is_not_stored_in_the_clear(db):
-    mailbox = MailboxFactory(imap_password=IMAP_PASSWORD)
+def test_mailbox_passwords_are_not_stored_in_the_clear(db):
+    mailbox = MailboxFactory(imap_password=IMAP_PASSWORD, smtp_password="smtp-" + IMAP_PASSWORD)
     assert IMAP_PASSWORD not in raw_column("messaging_mailbox", "imap_password", mailbox.pk)
-    assert Mailbox.objects.get(pk=mailbox.pk).imap_password == IMAP_PASSWORD
+    assert IMAP_PASSWORD not in raw_column("messaging_mailbox", "smtp_password", mailbox.pk)
+    fetched = Mailbox.objects.get(pk=mailbox.pk)
+    assert (fetched.imap_password, fetched.smtp_password) == (IMAP_PASSWORD, "smtp-" + IMAP_PASSWORD)
 
 
 def test_the_same_secret_encrypts_differently_each_time(db):

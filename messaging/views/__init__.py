@@ -1,0 +1,1 @@
+"""Views of the messaging app, one module per page family (inbox, mailboxes, notices, ...)."""

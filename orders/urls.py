@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401 - views register their URLs here
+
+app_name = "orders"
+
+urlpatterns: list = []
