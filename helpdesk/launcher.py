@@ -226,7 +226,9 @@ class Launcher:
         if env.get("DATABASE_URL"):
             say("using PostgreSQL from DATABASE_URL")
         else:
-            say(f"starting embedded PostgreSQL (data in {self.var_dir / 'postgres'})")
+            pg_dir = self.var_dir / "postgres"
+            kept = "existing data" if (pg_dir / "PG_VERSION").exists() else "new database"
+            say(f"starting embedded PostgreSQL ({kept} in {pg_dir})")
         if env.get("REDIS_URL"):
             say("using Redis from REDIS_URL")
         else:
