@@ -67,9 +67,10 @@ def test_every_page_sends_the_csp_and_security_headers(client, objects, name):
     response = client.get(reverse(name, kwargs=route.kwargs(objects)), route.query(objects))
     assert response.status_code < 500
     policy = response["Content-Security-Policy"]
-    directives = dict(
-        (part.split(" ", 1) + [""])[:2] for part in (p.strip() for p in policy.split(";")) if part
-    )
+    directives = {}
+    for part in filter(None, (p.strip() for p in policy.split(";"))):
+        key, _, value = part.partition(" ")
+        directives[key] = value
     assert directives["script-src"] == "'self'"
     assert directives["style-src"] == "'self'"
     assert directives["default-src"] == "'self'"
