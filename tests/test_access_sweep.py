@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.scoping import ROLE_ACTIONS, Action
 from tests.access_registry import CANARIES, PERSONAL, PUBLIC, ROUTES, SELLER, SweepObjects
+from tests.fast_hashing import fast_password_hashing  # noqa: F401 - autouse
 
 HOW_TO_REGISTER = """
 These URL patterns are not in the access sweep's registry (tests/access_registry.py):

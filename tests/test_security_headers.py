@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.access_registry import PUBLIC, ROUTES, SweepObjects
+from tests.fast_hashing import fast_password_hashing  # noqa: F401 - autouse
 
 ROOT = Path(__file__).resolve().parents[1]
 TAG = re.compile(r"<[a-zA-Z][^<>]*>", re.DOTALL)
