@@ -20,6 +20,8 @@ from django_otp.util import random_hex
 from helpdesk.lib.fields import EncryptedTextField
 
 RECOVERY_CODE_COUNT = 10
+# After each wrong code the next try waits THROTTLE_FACTOR * 2**(failures - 1) seconds.
+THROTTLE_FACTOR = 1
 # No 0/o, 1/l/i: codes are copied from paper.
 RECOVERY_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -45,6 +47,9 @@ class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
         if not self.key:
             self.key = random_hex(20)
         super().save(*args, **kwargs)
+
+    def get_throttle_factor(self) -> int:
+        return THROTTLE_FACTOR
 
     @property
     def secret_base32(self) -> str:
@@ -98,6 +103,9 @@ class RecoveryCodeDevice(ThrottlingMixin, Device):
 
     class Meta(Device.Meta):
         verbose_name = "recovery codes"
+
+    def get_throttle_factor(self) -> int:
+        return THROTTLE_FACTOR
 
     def replace_codes(self) -> list[str]:
         """Forget every earlier code and return a new set (shown to the person once)."""
