@@ -7,12 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from . import audit
 
 
-class SignInForm(forms.Form):
+class PlainLabelsForm(forms.Form):
+    """Labels without Django's trailing colon: the pages set them above their fields."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SignInForm(PlainLabelsForm):
     username = forms.EmailField(label=_("Email address"), max_length=254)
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
 
 
-class CodeForm(forms.Form):
+class CodeForm(PlainLabelsForm):
     code = forms.CharField(
         label=_("Code"),
         max_length=32,
@@ -22,7 +30,7 @@ class CodeForm(forms.Form):
     )
 
 
-class SetPasswordForm(forms.Form):
+class SetPasswordForm(PlainLabelsForm):
     """First visit of an invited person: their name and a password."""
 
     name = forms.CharField(label=_("Your name"), max_length=150)
@@ -56,7 +64,7 @@ class SetPasswordForm(forms.Form):
         return data
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(PlainLabelsForm):
     person = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int, empty_value=None)
     action = forms.ChoiceField(label=_("Action"), required=False)
     since = forms.DateField(

@@ -13,7 +13,15 @@ def _role_choices(actor_role: str) -> list[tuple[str, str]]:
     )
 
 
-class AccessForm(forms.Form):
+class PlainLabelsForm(forms.Form):
+    """Labels without Django's trailing colon: the pages set them above their fields."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class AccessForm(PlainLabelsForm):
     role = forms.ChoiceField(label=_("Role"))
     marketplaces = forms.MultipleChoiceField(
         label=_("Marketplaces"),
@@ -46,7 +54,7 @@ class InviteForm(AccessForm):
         self.fields["role"].initial = Role.AGENT
 
 
-class TwoFactorPolicyForm(forms.Form):
+class TwoFactorPolicyForm(PlainLabelsForm):
     required = forms.BooleanField(
         label=_("Everyone on this team must use two-factor authentication"), required=False
     )
