@@ -1,15 +1,21 @@
 """The invite flow in headless Chromium: an owner invites a new agent from the team page, the
-agent opens the emailed link, chooses a password and lands signed in; the pages raise no
-Content-Security-Policy violation. Screenshots go to test-artifacts/."""
+agent opens the emailed link, chooses a password and lands signed in. Then mandatory two-factor
+set-up with its QR code. No page raises a Content-Security-Policy violation. Screenshots go to
+test-artifacts/."""
 
 import os
 import re
 import shutil
+import time
+from binascii import unhexlify
 from pathlib import Path
 
 import pytest
 from django.core import mail
+from django_otp.oath import TOTP
 
+from accounts import services
+from accounts.devices import AuthenticatorDevice
 from tests.factories import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -108,4 +114,33 @@ def test_owner_invites_an_agent_who_sets_a_password_and_signs_in(
     shot(owner, "6-new-member")
 
     assert invitee.goto(link).status == 404  # the link works once
+    assert violations == []
+
+
+@pytest.mark.slow
+def test_mandatory_two_factor_sends_a_member_to_set_up_with_a_qr_code(
+    browser_page, live_server, transactional_db, team
+):
+    services.set_two_factor_required(team.owner, team.account, True)
+    violations: list[str] = []
+    page = browser_page.new_context(viewport={"width": 1280, "height": 860}).new_page()
+    watch_csp(page, violations)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", team.agent.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Your team requires two-factor authentication")
+    page.click("text=Set up two-factor authentication")
+    page.wait_for_selector("figure.qr svg")
+    shot(page, "7-two-factor-set-up")
+    device = AuthenticatorDevice.objects.get(user=team.agent, confirmed=False)
+    totp = TOTP(unhexlify(device.key.encode()), device.step, 0, device.digits, 0)
+    totp.time = time.time()
+    page.fill("#id_code", f"{totp.token():06d}")
+    page.click("text=Turn on")
+    page.wait_for_selector("ol.codes")
+    assert page.locator("ol.codes li").count() == 10
+    shot(page, "8-recovery-codes")
+    page.click("text=I saved them, continue")
+    page.wait_for_selector("text=Your seller accounts")
     assert violations == []
