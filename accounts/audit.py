@@ -1,6 +1,7 @@
 """The audit trail: one call records one thing a person did."""
 
 from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, SellerAccount, User
 
@@ -27,3 +28,61 @@ def record(
         target_id=str(target.pk) if target is not None else "",
         data=data or {},
     )
+
+
+# What each action is called on the audit log page. Apps add their own actions here; an action
+# missing from this table is still recorded and shown by its dotted name.
+ACTION_LABELS: dict[str, str] = {
+    "auth.signed_in": _("Signed in"),
+    "auth.sign_in_failed": _("Sign-in failed"),
+    "user.two_factor_enabled": _("Two-factor authentication turned on"),
+    "user.two_factor_disabled": _("Two-factor authentication turned off"),
+    "user.recovery_codes_replaced": _("Recovery codes replaced"),
+    "member.invited": _("Member invited"),
+    "member.invitation_resent": _("Invitation sent again"),
+    "member.invitation_withdrawn": _("Invitation withdrawn"),
+    "member.joined": _("Member joined"),
+    "member.role_changed": _("Role changed"),
+    "member.access_changed": _("Access changed"),
+    "member.deactivated": _("Member deactivated"),
+    "member.reactivated": _("Member reactivated"),
+    "account.two_factor_required": _("Two-factor authentication made mandatory"),
+    "account.two_factor_optional": _("Two-factor authentication made optional"),
+    "account.secret_changed": _("Amazon connection secret changed"),
+    "mailbox.secret_changed": _("Mailbox password changed"),
+    "audit.exported": _("Audit log exported"),
+    "thread.reply_sent": _("Reply sent"),
+    "thread.no_response_needed": _("Marked No Response Needed"),
+    "thread.no_response_needed_undone": _("No Response Needed undone"),
+    "thread.assigned": _("Thread assigned"),
+    "thread.returned_to_queue": _("Threads returned to the queue"),
+    "thread.closed": _("Thread closed"),
+    "thread.reopened": _("Thread reopened"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def describe(event: AuditEvent) -> str:
+    """A short line of what changed, from the event's data (never contains secrets)."""
+    data = event.data or {}
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, dict) and set(value) == {"from", "to"}:
+            value = f"{_format(value['from'])} → {_format(value['to'])}"
+        elif key in {"from", "to"}:
+            continue
+        parts.append(f"{key}: {_format(value)}")
+    if "from" in data and "to" in data:
+        parts.insert(0, f"{_format(data['from'])} → {_format(data['to'])}")
+    return "; ".join(parts)
+
+
+def _format(value: object) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)

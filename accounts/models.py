@@ -1,6 +1,7 @@
 """People, seller accounts and who may do what in which account."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -120,6 +121,8 @@ class SellerAccount(models.Model):
     # The seller's own time zone, for daily figures on the dashboard.
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by an owner: every member must sign in with a second factor.
+    require_two_factor = models.BooleanField(_("two-factor authentication required"), default=False)
 
     class Meta:
         ordering = ["name"]
@@ -192,3 +195,70 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+
+
+class Invitation(models.Model):
+    """An offer of a membership, sent by email as a signed link that expires.
+
+    The link carries the invitation's id and `nonce` signed with a timestamp (see
+    accounts.invitations); sending it again changes the nonce, so an older link stops working.
+    """
+
+    seller_account = models.ForeignKey(
+        SellerAccount, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    marketplaces = models.ManyToManyField(Marketplace, blank=True, related_name="+")
+    assigned_only = models.BooleanField(_("only threads assigned to them"), default=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    nonce = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "seller_account",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.seller_account}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+
+class UserSession(AbstractBaseSession):
+    """A database session that knows whose it is, so a person's sessions can be ended at once."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="sessions"
+    )
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from .sessions import SessionStore
+
+        return SessionStore
+
+
+# Second-factor devices live in their own module; importing them here registers the models.
+from .devices import AuthenticatorDevice, RecoveryCode, RecoveryCodeDevice  # noqa: E402, F401

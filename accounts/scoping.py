@@ -8,7 +8,7 @@ another seller's data exists); a member whose role does not allow the action get
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.http import Http404
 
 from .models import Membership, Role, SellerAccount, User
@@ -37,6 +37,7 @@ class Grant:
     role: str
     marketplace_ids: frozenset[str]  # empty: every marketplace
     assigned_only: bool
+    two_factor_required: bool = False  # the account's owner made a second factor mandatory
 
     def allows(self, action: str) -> bool:
         return action in ROLE_ACTIONS[self.role]
@@ -51,6 +52,7 @@ def grants(user: User) -> list[Grant]:
         return cached
     memberships = (
         Membership.objects.filter(user=user, is_active=True)
+        .annotate(two_factor_required=F("seller_account__require_two_factor"))
         .prefetch_related("marketplaces")
         .order_by("seller_account_id")
     )
@@ -60,6 +62,7 @@ def grants(user: User) -> list[Grant]:
             role=m.role,
             marketplace_ids=frozenset(mp.id for mp in m.marketplaces.all()),
             assigned_only=m.assigned_only and m.role in (Role.AGENT, Role.READ_ONLY),
+            two_factor_required=m.two_factor_required,
         )
         for m in memberships
     ]
@@ -161,3 +164,8 @@ def require(user: User, seller_account_id: int, action: str) -> Grant:
 
 def can(user: User, seller_account_id: int, action: str) -> bool:
     return any(g.seller_account_id == seller_account_id and g.allows(action) for g in grants(user))
+
+
+def two_factor_required(user: User) -> bool:
+    """Whether any seller account this user works in makes a second factor mandatory."""
+    return any(g.two_factor_required for g in grants(user))

@@ -224,3 +224,25 @@ def assign(thread: Thread, actor: User, assignee: User | None) -> Thread:
         data={"from": previous, "to": assignee.pk if assignee else None},
     )
     return thread
+
+
+@transaction.atomic
+def return_threads_to_queue(seller_account_id: int, assignee: User, actor: User) -> int:
+    """Unassign every thread of the account assigned to `assignee` (someone leaving the team).
+
+    Returns how many threads went back to the queue; one audit event records them all.
+    """
+    threads = Thread.objects.select_for_update().filter(
+        seller_account_id=seller_account_id, assignee=assignee
+    )
+    ids = sorted(threads.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Thread.objects.filter(pk__in=ids).update(assignee=None)
+    audit.record(
+        actor,
+        "thread.returned_to_queue",
+        seller_account=seller_account_id,
+        data={"from": assignee.pk, "threads": ids[:500], "count": len(ids)},
+    )
+    return len(ids)

@@ -1,0 +1,1 @@
+"""Views of the accounts app: signing in, second factors, invitations and the audit log."""
