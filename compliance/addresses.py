@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -145,19 +146,42 @@ class Patterns:
         self.label_split = re.compile(rf"{sep}|\.")
         self.last_sep = re.compile(rf"(?:{sep}|\.)$")
         self.strong_sep = re.compile(rf"\s*{bracket}.*{close}\s*|\s*(?:{dot_mark})\s*|[。．.]")
+
+        # Where the expensive expressions above are worth running: around an "@", a bracketed
+        # "at"/"dot", a spaced dot, or a localised at/dot word (found by the automaton).
+        def anchors(*concepts: str) -> frozenset[str]:
+            return frozenset(
+                a for c in concepts for e in vocab.entries.get(c, ()) for a in (e.anchors or ())
+            )
+
+        self.at_anchors = anchors("links.at_word", "links.at_mark")
+        self.dot_anchors = anchors("links.dot_word", "links.dot_mark")
+        self.at_bracket = re.compile(r"[\(\[\{<] ?(?:at|@) ?[\)\]\}>]")
+        self.dot_bracket = re.compile(r"[\(\[\{<] ?(?:dot|\.) ?[\)\]\}>]")
+        self.scheme_trigger = re.compile(r"h\s?[tx]\s?[tx]\s?p|ftp")
+        self.dot_trigger = re.compile(r"[a-z0-9][.。][a-z]")
+        self.ip_trigger = re.compile(r"\d\.\d{1,3}\.\d{1,3}\.\d")
         self.www_spaced = re.compile(r"(?<![\w])www[ \t]+([\w-]+)[ \t]+([a-z]{2,6})(?![\w])")
         self.spaced_run = re.compile(r"(?<!\S)(?:[\w@.:/-] ){4,}[\w@.:/-](?!\S)")
 
 
-def find_emails(text: str, patterns: Patterns) -> list[Address]:
+Hits = dict[str, list[int]]  # anchor -> end offsets, from the vocabulary's automaton
+
+
+def find_emails(text: str, patterns: Patterns, hits: Hits | None = None) -> list[Address]:
     """E-mail addresses, including `name (at) domain (dot) com` and localised forms."""
     found: list[Address] = []
-    for regex, weak in (
-        (patterns.email_plain, False),
-        (patterns.email_strong, False),
-        (patterns.email_weak, True),
+    hits = hits if hits is not None else patterns_hits(text, patterns)
+    at_positions = [*_literal(text, "@"), *_regex(text, patterns.at_bracket)]
+    at_positions += [end for a in patterns.at_anchors for end in hits.get(a, ())]
+    at_windows = _merge(at_positions, 80, 120, len(text))
+    weak_windows = _merge([*_literal(text, " at "), *_literal(text, " ät ")], 80, 120, len(text))
+    for regex, weak, windows in (
+        (patterns.email_plain, False, at_windows),
+        (patterns.email_strong, False, at_windows),
+        (patterns.email_weak, True, weak_windows),
     ):
-        for m in regex.finditer(text):
+        for m in _finditer(regex, text, windows):
             name, domain = m.group(1), _clean_host(patterns.any_dot.sub(".", m.group(2)))
             if weak and (
                 name in patterns.stopwords
@@ -182,7 +206,9 @@ def find_emails(text: str, patterns: Patterns) -> list[Address]:
     return found
 
 
-def find_urls(text: str, patterns: Patterns, taken: list[Address]) -> list[Address]:
+def find_urls(
+    text: str, patterns: Patterns, taken: list[Address], hits: Hits | None = None
+) -> list[Address]:
     """Web addresses: with scheme, `www.`, bare domains, obfuscated and spaced-out forms.
 
     Spans overlapping `taken` (e-mail addresses) are skipped: an e-mail's domain is not a link
@@ -193,29 +219,31 @@ def find_urls(text: str, patterns: Patterns, taken: list[Address]) -> list[Addre
     def free(start: int, end: int) -> bool:
         return not any(a.start < end and start < a.end for a in (*taken, *found))
 
-    for m in patterns.scheme.finditer(text):
+    for m in _finditer(patterns.scheme, text, _windows(text, patterns.scheme_trigger, 2, 600)):
         host = _clean_host(m.group(1))
         path = m.group(2).rstrip(_TRAILING)
         end = m.start(2) + len(path) if path else m.end(1)
         if (registrable(host) or is_ip(host)) and free(m.start(), end):
             found.append(Address(m.start(), end, "url", host, path, explicit=True))
-    for m in patterns.www.finditer(text):
+    www = _windows(text, _WWW, 2, 600)
+    for m in _finditer(patterns.www, text, www):
         host = _clean_host(m.group(1))
         path = m.group(2).rstrip(_TRAILING)
         end = m.start(2) + len(path) if path else m.end(1)
         if registrable(host) and free(m.start(), end):
             found.append(Address(m.start(), end, "url", host, path, explicit=True))
-    for m in patterns.bare_ip.finditer(text):
+    for m in _finditer(patterns.bare_ip, text, _windows(text, patterns.ip_trigger, 4, 600)):
         if is_ip(m.group(1)) and free(m.start(), m.end()):
             found.append(Address(m.start(), m.end(), "url", m.group(1), m.group(2), True))
-    for m in patterns.bare.finditer(text):
+    for m in _finditer(patterns.bare, text, _windows(text, patterns.dot_trigger, 70, 600)):
         host = _clean_host(m.group(1))
         path = m.group(2).rstrip(_TRAILING)
         end = m.start(2) + len(path) if path else m.end(1)
         if not free(m.start(), end) or not _plausible_bare(host, bool(path)):
             continue
         found.append(Address(m.start(), end, "url", host, path, explicit=bool(path)))
-    for address in _obfuscated(text, patterns):
+    hits = hits if hits is not None else patterns_hits(text, patterns)
+    for address in _obfuscated(text, patterns, hits):
         if free(address.start, address.end):
             found.append(address)
     found.sort(key=lambda a: a.start)
@@ -233,13 +261,13 @@ def _plausible_bare(host: str, has_path: bool) -> bool:
     return labels[-1] not in _links()["file_extension_tlds"]
 
 
-def _obfuscated(text: str, patterns: Patterns) -> list[Address]:
+def _obfuscated(text: str, patterns: Patterns, hits: Hits) -> list[Address]:
     out: list[Address] = []
-    for m in patterns.www_spaced.finditer(text):
+    for m in _finditer(patterns.www_spaced, text, _windows(text, _WWW, 2, 140)):
         host = f"{m.group(1)}.{m.group(2)}"
         if registrable(host) and m.group(2) not in _links()["ambiguous_tlds"]:
             out.append(Address(m.start(), m.end(), "url", host, explicit=True, obfuscated=True))
-    for m in patterns.obfuscated.finditer(text):
+    for m in _finditer(patterns.obfuscated, text, _sep_windows(text, patterns, hits)):
         body, tld, path = m.group(1), m.group(2), m.group(3)
         if not patterns.sep_only.search(body):
             continue
@@ -267,11 +295,11 @@ def _obfuscated(text: str, patterns: Patterns) -> list[Address]:
         collapsed = m.group(0).replace(" ", "")
         if "." not in collapsed:
             continue
-        emails = find_emails(collapsed, patterns)
+        emails = find_emails(collapsed, patterns, {})
         if emails:
             out.append(Address(m.start(), m.end(), "email", emails[0].host, obfuscated=True))
             continue
-        inner = find_urls(collapsed, patterns, [])
+        inner = find_urls(collapsed, patterns, [], {})
         if inner:
             first = inner[0]
             out.append(
@@ -280,8 +308,71 @@ def _obfuscated(text: str, patterns: Patterns) -> list[Address]:
     return out
 
 
+_WWW = re.compile("www")
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+
+
+def _windows(text: str, trigger: re.Pattern[str], before: int, after: int) -> list[tuple[int, int]]:
+    """Merged windows of text around each trigger match."""
+    spans: list[tuple[int, int]] = []
+    for m in trigger.finditer(text):
+        start, end = max(0, m.start() - before), min(len(text), m.end() + after)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _literal(text: str, needle: str) -> list[int]:
+    out, pos = [], text.find(needle)
+    while pos != -1:
+        out.append(pos + len(needle))
+        pos = text.find(needle, pos + 1)
+    return out
+
+
+def _regex(text: str, regex: re.Pattern[str]) -> list[int]:
+    return [m.end() for m in regex.finditer(text)]
+
+
+def _merge(positions: list[int], before: int, after: int, size: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for pos in sorted(positions):
+        start, end = max(0, pos - before), min(size, pos + after)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _sep_windows(text: str, patterns: Patterns, hits: Hits) -> list[tuple[int, int]]:
+    positions = [*_literal(text, " ."), *_literal(text, "。"), *_literal(text, "．")]
+    positions += _regex(text, patterns.dot_bracket)
+    positions += [end for a in patterns.dot_anchors for end in hits.get(a, ())]
+    return _merge(positions, 70, 160, len(text))
+
+
+def patterns_hits(text: str, patterns: Patterns) -> Hits:
+    """Anchor hits for a text checked outside a Document (spaced-out runs, tests)."""
+    out: Hits = {}
+    for anchor in patterns.at_anchors | patterns.dot_anchors:
+        ends = _literal(text, anchor)
+        if ends:
+            out[anchor] = ends
+    return out
+
+
+def _finditer(
+    regex: re.Pattern[str], text: str, windows: list[tuple[int, int]]
+) -> Iterator[re.Match[str]]:
+    for start, end in windows:
+        yield from regex.finditer(text, start, end)
+
+
 def _previous_word(text: str, offset: int) -> str:
-    m = re.search(r"(\w+)\W*$", text[max(0, offset - 30) : offset])
+    m = _LAST_WORD.search(text, max(0, offset - 30), offset)
     return m.group(1) if m else ""
 
 

@@ -9,12 +9,13 @@ from it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from compliance.text import NormText, clauses, sentences
+from compliance.text import NormText, Segments, clauses, sentences
 from compliance.types import Draft, Finding, Kind, Severity, Span
-from compliance.vocab import Match, Vocabulary, vocabulary
+from compliance.vocab import Entry, Match, Vocabulary, vocabulary
 
 T = TypeVar("T")
 
@@ -47,10 +48,23 @@ class Document:
         self.norm = NormText(self.raw)
         self.text = self.norm.text
         self.sentences = sentences(self.text)
-        self.clauses = clauses(self.text)
-        self._runnable = self.vocab.scan(self.text)
+        self._clauses: Segments | None = None
+        self._runnable, self._anchor_ends = self.vocab.scan(self.text)
+        self._anchor_windows: dict[str, list[tuple[int, int]]] = {}
         self._matches: dict[str, list[Match]] = {}
+        self._starts: dict[str, list[int]] = {}
         self._memo: dict[str, Any] = {}
+
+    @property
+    def anchor_hits(self) -> dict[str, list[int]]:
+        """End offsets of each vocabulary anchor found in the text."""
+        return self._anchor_ends
+
+    @property
+    def clauses(self) -> Segments:
+        if self._clauses is None:
+            self._clauses = clauses(self.text)
+        return self._clauses
 
     @property
     def proactive(self) -> bool:
@@ -63,19 +77,70 @@ class Document:
         found = self._matches.get(concept)
         if found is None:
             found = []
+            text = self.text
             for entry in self._runnable.get(concept, ()):
-                for m in entry.regex.finditer(self.text):
-                    if m.end() > m.start():
-                        found.append(Match(m.start(), m.end(), concept, entry.language))
+                for start, end in self._entry_windows(entry):
+                    for m in entry.regex.finditer(text, start, end):
+                        if m.end() > m.start():
+                            found.append(Match(m.start(), m.end(), concept, entry.language))
             found.sort(key=lambda x: (x.start, -x.end))
             self._matches[concept] = found
         return found
+
+    def _entry_windows(self, entry: Entry) -> list[tuple[int, int]]:
+        """Where an entry may match: the sentences holding one of its anchors, or everywhere."""
+        if entry.anchors is None:
+            return [(0, len(self.text))]
+        present = [a for a in entry.anchors if a in self._anchor_ends]
+        if len(present) == 1:
+            return self._windows_for(present[0])
+        spans = sorted(span for a in present for span in self._windows_for(a))
+        merged: list[tuple[int, int]] = []
+        for start, end in spans:
+            if merged and merged[-1][1] >= start:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        return merged
+
+    def _windows_for(self, anchor: str) -> list[tuple[int, int]]:
+        windows = self._anchor_windows.get(anchor)
+        if windows is None:
+            starts, spans = self.sentences.starts, self.sentences.spans
+            windows = []
+            last = -1
+            for end in self._anchor_ends[anchor]:  # in text order
+                index = bisect_right(starts, end - 1) - 1
+                if index == last:
+                    continue
+                last = index
+                start, stop = spans[max(index, 0)]
+                if windows and windows[-1][1] >= start:
+                    windows[-1] = (windows[-1][0], stop)
+                else:
+                    windows.append((start, stop))
+            self._anchor_windows[anchor] = windows
+        return windows
 
     def has(self, concept: str) -> bool:
         return bool(self.find(concept))
 
     def find_in(self, concept: str, start: int, end: int) -> list[Match]:
-        return [m for m in self.find(concept) if m.start >= start and m.end <= end]
+        """The matches of a concept lying within [start, end)."""
+        found = self.find(concept)
+        if not found:
+            return []
+        starts = self._starts.get(concept)
+        if starts is None:
+            starts = self._starts[concept] = [m.start for m in found]
+        out = []
+        for i in range(bisect_left(starts, start), len(found)):
+            m = found[i]
+            if m.start >= end:
+                break
+            if m.end <= end:
+                out.append(m)
+        return out
 
     def sentence_has(self, concept: str, offset: int) -> bool:
         start, end = self.sentences.around(offset)
@@ -90,11 +155,12 @@ class Document:
         """The Latin-script language most of the text's function words belong to, if clear."""
 
         def compute() -> str | None:
-            counts = {lang: 0 for lang in _LATIN_LANGUAGES}
-            stopwords = self.vocab.stopwords
-            for word in _LATIN_WORD.findall(self.text):
-                for lang in _LATIN_LANGUAGES:
-                    if word in stopwords.get(lang, ()):
+            counts = dict.fromkeys(_LATIN_LANGUAGES, 0)
+            index = self.vocab.stopword_languages
+            # the first few hundred characters are enough to tell the language
+            for word in _LATIN_WORD.findall(self.text, 0, 800):
+                for lang in index.get(word, ()):
+                    if lang in counts:
                         counts[lang] += 1
             ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
             if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1]:

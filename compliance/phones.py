@@ -10,6 +10,7 @@ Vanity numbers (`1-800-LAMP-FIX`) and numbers spelled out in words are found too
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -24,6 +25,8 @@ _CANDIDATE = re.compile(
     r"(?:\s*(?:ext|x|durchwahl|poste|int|доб)\.?\s*\d{1,5})?"
     r"(?![a-z0-9]|[.,]\d)"
 )
+# Stretches of text with at least seven digits: the only places worth the full expression.
+_DIGIT_RUN = re.compile(r"[+(\d][\d \t().\-/+]{6,}")
 _EXTENSION = re.compile(r"\s*(?:ext|x|durchwahl|poste|int|доб)\.?\s*\d{1,5}$")
 _ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 _DATE = re.compile(r"^\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}$")
@@ -33,6 +36,7 @@ _VANITY = re.compile(
     r"(?<![a-z0-9])(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]?"
     r"([a-z0-9]{2,4})[\s.-]?([a-z0-9]{2,5})(?![a-z0-9])"
 )
+_VANITY_HINT = re.compile(r"8(?:00|33|44|55|66|77|88)[\s.)-]?[a-z]")
 _CURRENCY_BEFORE = re.compile(r"[$€£¥₽₹]\s?$|(?:usd|eur|gbp|rs|r\$|руб)\.?\s?$")
 _CURRENCY_AFTER = re.compile(r"^\s?(?:[$€£¥₽₹円元]|eur|usd|gbp|руб|рубл|yen|euro|dollar)")
 
@@ -67,6 +71,26 @@ _REGIONS = {
 }
 
 
+# Regions to try first for a text in a given Latin-script language.
+_LIKELY = {
+    "en": ("US", "GB", "CA", "AU", "IE", "IN"),
+    "de": ("DE", "AT", "CH"),
+    "fr": ("FR", "BE", "CH", "CA"),
+    "es": ("ES", "MX"),
+    "it": ("IT", "CH"),
+    "pt": ("BR", "PT"),
+}
+_NON_DIGIT = re.compile(r"\D")
+_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d]")
+_SCRIPTS = (
+    ("kana", re.compile(r"[\u3040-\u30ff]")),
+    ("han", re.compile(r"[\u4e00-\u9fff]")),
+    ("cyrillic", re.compile(r"[\u0400-\u04ff]")),
+    ("arabic", re.compile(r"[\u0600-\u06ff]")),
+)
+
+
 @dataclass(frozen=True)
 class Phone:
     start: int
@@ -81,11 +105,11 @@ def find_phones(doc: Document) -> list[Phone]:
 def _find(doc: Document) -> list[Phone]:
     text = doc.text
     phones: list[Phone] = []
-    regions = _regions_for(text)
-    for m in _CANDIDATE.finditer(text):
+    regions = _LazyRegions(doc)
+    for m in _candidates(text):
         raw = m.group(0).strip()
         number = _EXTENSION.sub("", raw)
-        digits = re.sub(r"\D", "", number)
+        digits = _NON_DIGIT.sub("", number)
         if not 7 <= len(digits) <= 15 or _ORDER_ID.match(number) or _DATE.match(number):
             continue
         if _ISBN.match(number) and len(digits) == 13:
@@ -98,21 +122,44 @@ def _find(doc: Document) -> list[Phone]:
             continue
         if _is_phone(doc, number, digits, m.start(), regions):
             phones.append(Phone(m.start(), m.start() + len(raw), _third_party(doc, m.start())))
-    for m in _VANITY.finditer(text):
+    for m in _VANITY.finditer(text) if _VANITY_HINT.search(text) else ():
         tail = m.group(1) + m.group(2)
         letters = sum(ch.isalpha() for ch in tail)
         if letters >= 2 and len(tail) == 7 and not _overlaps(phones, m.start(), m.end()):
             phones.append(Phone(m.start(), m.end(), _third_party(doc, m.start())))
-    for m in _spelled(doc.vocab).finditer(text):
-        if re.search(r"[^\W\d]", m.group(0)) and not _overlaps(phones, m.start(), m.end()):
+    words = doc.find("phone.digit_word")
+    spelled = _spelled(doc.vocab).finditer(text, words[0].start) if len(words) >= 4 else ()
+    for m in spelled:
+        if _LETTER.search(m.group(0)) and not _overlaps(phones, m.start(), m.end()):
             phones.append(Phone(m.start(), m.end(), _third_party(doc, m.start())))
     phones.sort(key=lambda p: p.start)
     return phones
 
 
-def _is_phone(
-    doc: Document, number: str, digits: str, start: int, regions: tuple[str, ...]
-) -> bool:
+def _candidates(text: str) -> list[re.Match[str]]:
+    found: list[re.Match[str]] = []
+    for run in _DIGIT_RUN.finditer(text):
+        if len(_DIGIT.findall(run.group(0))) < 7:
+            continue
+        # the full expression may need a few characters around the run (extension, brackets)
+        found.extend(_CANDIDATE.finditer(text, run.start(), min(len(text), run.end() + 12)))
+    return found
+
+
+class _LazyRegions:
+    """The regions to try, worked out only when a number needs them."""
+
+    def __init__(self, doc: Document) -> None:
+        self._doc = doc
+        self._regions: tuple[str, ...] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        if self._regions is None:
+            self._regions = _regions_for(self._doc.text, self._doc.latin_language)
+        return iter(self._regions)
+
+
+def _is_phone(doc: Document, number: str, digits: str, start: int, regions: _LazyRegions) -> bool:
     international = number.startswith("+") or (number.startswith("00") and len(digits) >= 10)
     if international:
         candidate = "+" + digits[2:] if number.startswith("00") else number
@@ -140,16 +187,14 @@ def _parse(number: str, region: str | None) -> phonenumbers.PhoneNumber | None:
         return None
 
 
-def _regions_for(text: str) -> tuple[str, ...]:
-    if re.search(r"[\u3040-\u30ff]", text):
-        return _REGIONS["kana"]
-    if re.search(r"[\u4e00-\u9fff]", text):
-        return _REGIONS["han"]
-    if re.search(r"[\u0400-\u04ff]", text):
-        return _REGIONS["cyrillic"] + _REGIONS["latin"]
-    if re.search(r"[\u0600-\u06ff]", text):
-        return _REGIONS["arabic"] + _REGIONS["latin"]
-    return _REGIONS["latin"]
+def _regions_for(text: str, language: str | None) -> tuple[str, ...]:
+    for script, regex in _SCRIPTS:
+        if regex.search(text):
+            return _REGIONS[script] + (
+                _REGIONS["latin"] if script in ("cyrillic", "arabic") else ()
+            )
+    first = _LIKELY.get(language or "", ())
+    return first + tuple(r for r in _REGIONS["latin"] if r not in first)
 
 
 def _labelled_otherwise(doc: Document, start: int) -> bool:

@@ -10,9 +10,12 @@ characters) before matching").
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+import tomllib
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 _ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
@@ -25,11 +28,20 @@ _TRANSLATE = str.maketrans(
         **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
         **dict.fromkeys("\u2018\u2019\u02bc\u2032\u00b4`", "'"),
         **dict.fromkeys("\u201c\u201d\u201e\u00ab\u00bb", '"'),
+        # Full-width ASCII forms (NFKC maps them one to one): ，！？：（） in CJK text.
+        **{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)},
         "\u00a0": " ",
         "\u202f": " ",
         "\u3000": " ",
     }
 )
+
+_NEEDS_TRANSLATE = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
+
+
+def _translate_one(m: re.Match[str]) -> str:
+    return _TRANSLATE[ord(m.group(0))]
+
 
 _SENTENCE_END = re.compile(r"[!?。！？；;؛…]+|\.(?=\s|$|[\"')\]])|\n+")
 _CLAUSE_END = re.compile(rf"{_SENTENCE_END.pattern}|[,，、:：()（）「」]|\s-\s")
@@ -48,7 +60,8 @@ class NormText:
 
     def __init__(self, original: str) -> None:
         self.original = original
-        fast = original.translate(_TRANSLATE)
+        # str.translate looks every character up; substituting only the few that change is cheaper
+        fast = _NEEDS_TRANSLATE.sub(_translate_one, original)
         if not _ZERO_WIDTH_RE.search(original) and unicodedata.is_normalized("NFKC", fast):
             lowered = fast.lower()
             if len(lowered) == len(original):
@@ -67,12 +80,7 @@ class NormText:
             j = i + 1
             while j < n and unicodedata.combining(original[j]):
                 j += 1
-            cluster = original[i:j]
-            if cluster in _ZERO_WIDTH:
-                i = j
-                continue
-            piece = unicodedata.normalize("NFKC", cluster).translate(_TRANSLATE).lower()
-            piece = _ZERO_WIDTH_RE.sub("", piece)
+            piece = _normalise_cluster(original[i:j])
             for ch in piece:
                 out.append(ch)
                 starts.append(i)
@@ -93,15 +101,37 @@ class NormText:
         return self._starts[start], self._ends[last]
 
 
+@functools.lru_cache(maxsize=4096)
+def _normalise_cluster(cluster: str) -> str:
+    if cluster in _ZERO_WIDTH:
+        return ""
+    piece = unicodedata.normalize("NFKC", cluster).translate(_TRANSLATE).lower()
+    return _ZERO_WIDTH_RE.sub("", piece)
+
+
+@functools.cache
+def _abbreviations() -> frozenset[str]:
+    with (Path(__file__).resolve().parent / "data" / "text.toml").open("rb") as fh:
+        return frozenset(tomllib.load(fh)["abbreviations"])
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    space = max(text.rfind(" ", 0, dot), text.rfind("\n", 0, dot))
+    word = text[space + 1 : dot]
+    return 0 < len(word) <= 9 and word.lstrip("(\"'") in _abbreviations()
+
+
 class Segments:
     """Sentence or clause boundaries over a text, with lookup by offset."""
 
-    __slots__ = ("_starts", "spans")
+    __slots__ = ("spans", "starts")
 
     def __init__(self, text: str, boundary: re.Pattern[str]) -> None:
         spans: list[tuple[int, int]] = []
         pos = 0
         for m in boundary.finditer(text):
+            if m.group(0) == "." and _is_abbreviation(text, m.start()):
+                continue
             if m.start() > pos:
                 spans.append((pos, m.end()))
             pos = m.end()
@@ -110,10 +140,10 @@ class Segments:
         if not spans:
             spans.append((0, len(text)))
         self.spans = spans
-        self._starts = [s for s, _ in spans]
+        self.starts = [s for s, _ in spans]
 
     def index_of(self, offset: int) -> int:
-        return max(bisect.bisect_right(self._starts, offset) - 1, 0)
+        return max(bisect.bisect_right(self.starts, offset) - 1, 0)
 
     def around(self, offset: int) -> tuple[int, int]:
         return self.spans[self.index_of(offset)]

@@ -8,7 +8,8 @@ regular expression written in lower case; it is matched against the normalised t
 
 Speed: a message is scanned once with an Aho-Corasick automaton for the literal text each entry
 cannot match without (its anchor, derived from the parsed expression); an entry's expression only
-runs when its anchor occurs in the message. Entries without an anchor always run.
+runs on the sentences where its anchor occurs. Entries without an anchor run on the whole text.
+Entries therefore never match across a sentence boundary.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ LANG_DIR = DATA_DIR / "lang"
 LANGUAGES = ("en", "es", "pt", "de", "fr", "it", "ja", "zh", "ar", "ru")
 
 _MIN_ANCHOR = 2
+# Concepts used as word sets, never searched: kept out of the automaton.
+SET_CONCEPTS = frozenset({"grammar.stopword", "grammar.determiner"})
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ class Vocabulary:
         automaton = ahocorasick.Automaton()
         for entry in entries:
             self.entries[entry.concept].append(entry)
+            if entry.concept in SET_CONCEPTS:
+                continue
             if entry.anchors is None:
                 self._unanchored[entry.concept].append(entry)
                 continue
@@ -93,19 +98,34 @@ class Vocabulary:
             self._stopwords = {lang: frozenset(ws) for lang, ws in words.items()}
         return self._stopwords
 
-    def scan(self, text: str) -> dict[str, list[Entry]]:
-        """Returns, per concept, the entries worth running on `text` (anchor present or none)."""
+    @property
+    def stopword_languages(self) -> dict[str, tuple[str, ...]]:
+        """For each function word, the languages it belongs to."""
+        if not hasattr(self, "_stopword_languages"):
+            index: dict[str, list[str]] = defaultdict(list)
+            for lang, words in self.stopwords.items():
+                for word in words:
+                    index[word].append(lang)
+            self._stopword_languages = {word: tuple(langs) for word, langs in index.items()}
+        return self._stopword_languages
+
+    def scan(self, text: str) -> tuple[dict[str, list[Entry]], dict[str, list[int]]]:
+        """The entries worth running on `text`, per concept, and the end offsets of each anchor
+        found in it. An entry runs where one of its anchors occurs (everywhere if it has none)."""
+        found: dict[str, list[int]] = defaultdict(list)
+        if self._automaton is not None:
+            for end, anchor in self._automaton.iter(text):
+                found[anchor].append(end)
         runnable: dict[str, list[Entry]] = defaultdict(list)
         for concept, entries in self._unanchored.items():
             runnable[concept].extend(entries)
-        if self._automaton is not None:
-            seen: set[int] = set()
-            for anchor in {value for _, value in self._automaton.iter(text)}:
-                for entry in self._by_anchor[anchor]:
-                    if id(entry) not in seen:
-                        seen.add(id(entry))
-                        runnable[entry.concept].append(entry)
-        return runnable
+        seen: set[int] = set()
+        for anchor in found:
+            for entry in self._by_anchor[anchor]:
+                if id(entry) not in seen:
+                    seen.add(id(entry))
+                    runnable[entry.concept].append(entry)
+        return runnable, found
 
 
 def load_language(path: Path) -> list[Entry]:
@@ -167,8 +187,15 @@ def _anchors(term: str) -> frozenset[str] | None:
     return _best(_candidates(list(parsed)))
 
 
+def _usable(anchor: str) -> bool:
+    # One character is enough when it is rare in prose: a symbol (%, €, ★) or a CJK character.
+    if len(anchor) >= _MIN_ANCHOR:
+        return True
+    return len(anchor) == 1 and not anchor.isspace() and not (anchor.isascii() and anchor.isalnum())
+
+
 def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
-    good = [c for c in candidates if c and min(len(a) for a in c) >= _MIN_ANCHOR]
+    good = [c for c in candidates if c and all(_usable(a) for a in c)]
     if not good:
         return None
     return max(good, key=lambda c: (min(len(a) for a in c), -len(c)))
@@ -201,6 +228,13 @@ def _candidates(items: list) -> list[frozenset[str]]:
                 out.extend(_candidates(list(sub)))
         elif op is sre_constants.AT:
             continue
+        elif (
+            op is sre_constants.IN
+            and all(o is sre_constants.LITERAL for o, _ in av)
+            and len(av) <= 8
+        ):
+            flush()  # a small class of literal characters is a branch: [$€£]
+            out.append(frozenset(chr(c) for _, c in av))
         else:
             flush()
     flush()

@@ -41,6 +41,8 @@ _LATIN_LETTER = re.compile(r"[a-zà-ɏ]")
 _NOISE = re.compile(r"\S*[\d@/_]\S*|https?:\S+")
 _MIN_LETTERS = 25
 _MAX_CHARS = 600
+_DETECTOR_CHARS = 300
+_LATIN_WORD = re.compile(r"[a-zà-ÿœ']+")
 
 
 @cache
@@ -53,8 +55,13 @@ def detector() -> LanguageDetector:
     )
 
 
-def detect(text: str) -> str | None:
-    """The language code of `text` among the supported ones, or None if unsure."""
+def detect(text: str, stopwords: dict[str, tuple[str, ...]] | None = None) -> str | None:
+    """The language code of `text` among the supported ones, or None if unsure.
+
+    Scripts settle Japanese, Chinese, Russian and Arabic. For Latin-script text, function words
+    (`grammar.stopword` of the language files) settle clear cases cheaply; the detector decides
+    the rest from the first few hundred characters.
+    """
     text = _NOISE.sub(" ", text.lower())[:_MAX_CHARS]
     counts = {code: len(regex.findall(text)) for code, regex in _SCRIPTS.items()}
     latin = len(_LATIN_LETTER.findall(text))
@@ -65,7 +72,16 @@ def detect(text: str) -> str | None:
         return script
     if latin < _MIN_LETTERS:
         return None
-    values = detector().compute_language_confidence_values(text)
+    if stopwords:
+        hits = dict.fromkeys(LATIN, 0)
+        for word in _LATIN_WORD.findall(text):
+            for code in stopwords.get(word, ()):
+                if code in hits:
+                    hits[code] += 1
+        ranked = sorted(hits.items(), key=lambda kv: kv[1], reverse=True)
+        if ranked[0][1] >= 4 and ranked[0][1] >= 2 * ranked[1][1]:
+            return ranked[0][0]
+    values = detector().compute_language_confidence_values(text[:_DETECTOR_CHARS])
     if not values or values[0].value < 0.5:
         return None
     for code, language in LATIN.items():
@@ -80,7 +96,7 @@ def check(doc: Document) -> list[Finding]:
         return []
     if expected not in LATIN and expected not in _SCRIPTS:
         return []
-    detected = detect(doc.draft.body)
+    detected = detect(doc.draft.body, doc.vocab.stopword_languages)
     if detected is None or detected == expected:
         return []
     return [

@@ -33,11 +33,14 @@ def patterns(vocab: Vocabulary) -> Patterns:
 
 
 def emails(doc: Document) -> list[Address]:
-    return doc.memo("emails", lambda: find_emails(doc.text, patterns(doc.vocab)))
+    return doc.memo("emails", lambda: find_emails(doc.text, patterns(doc.vocab), doc.anchor_hits))
 
 
 def urls(doc: Document) -> list[Address]:
-    return doc.memo("urls", lambda: find_urls(doc.text, patterns(doc.vocab), emails(doc)))
+    return doc.memo(
+        "urls",
+        lambda: find_urls(doc.text, patterns(doc.vocab), emails(doc), doc.anchor_hits),
+    )
 
 
 def external_urls(doc: Document) -> list[Address]:
