@@ -119,7 +119,7 @@ class Patterns:
         )
         self.email_weak = re.compile(
             rf"(?<![a-z0-9_.+-])([a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*){sp}+(?:at|ät){sp}+"
-            rf"((?:{_LABEL}(?:{strong_dot}|\.))+{_TLD})(?![a-z0-9-])"
+            rf"((?:{_LABEL}(?:{strong_dot}))+{_TLD})(?![a-z0-9-])"
         )
         self.any_dot = re.compile(any_dot)
         self.strong_dot = re.compile(strong_dot)

@@ -85,15 +85,12 @@ def positive_only(doc: Document) -> list[Match]:
             sentence = doc.sentences.around(m.start)
             if sentence in changed or doc.negated(m.start, m.end):
                 continue
-            if any(
-                doc.find_in(c, *sentence)
-                for c in (
-                    "grammar.request",
-                    "review.appreciate",
-                    "review.solicit",
-                    "review.exchange",
-                )
-            ):
+            # "thanks for the lovely feedback" asks for nothing: an exchange cue alone is then
+            # no evidence of a request
+            cues = ["grammar.request", "review.appreciate", "review.solicit"]
+            if not doc.find_in("review.thanks", *sentence):
+                cues.append("review.exchange")
+            if any(doc.find_in(c, *sentence) for c in cues):
                 out.append(m)
         for m in doc.find("review.if_satisfied"):
             sentence = doc.sentences.around(m.start)
