@@ -66,7 +66,9 @@ def off_platform_spans(doc: Document, has_number: bool) -> list[tuple[int, int]]
             if doc.negated(m.start, m.end):
                 continue
             handle = _HANDLE.match(doc.text[m.end : m.end + 30])
-            if handle or doc.sentence_has("contact.reach", m.start):
+            sentence = doc.sentences.around(m.start)
+            number = any(sentence[0] <= p.start < sentence[1] for p in find_phones(doc))
+            if handle or number or doc.sentence_has("contact.reach", m.start):
                 spans.append(m.span)
         if not has_number:
             spans.extend(
