@@ -19,7 +19,13 @@ def _write(tmp_path: Path, *cases: dict) -> Path:
 def test_check_prints_one_json_line_per_case(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     path = _write(
         tmp_path,
-        {"id": "a", "kind": "reply", "subject": "", "body": "Call +1 (646) 555-0187", "context": {}},
+        {
+            "id": "a",
+            "kind": "reply",
+            "subject": "",
+            "body": "Call +1 (646) 555-0187",
+            "context": {},
+        },
         {"id": "b", "kind": "reply", "subject": "", "body": "Thanks!", "context": {}},
     )
     assert main(["check", "--jsonl", str(path)]) == 0

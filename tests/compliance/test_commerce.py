@@ -83,7 +83,9 @@ def test_promotions_fire(rules, body: str) -> None:
 
 
 def test_promotional_attachment_is_marketing(rules) -> None:
-    attachments = [{"name": "catalogue-2025.pdf", "size_bytes": 1000, "content_type": "application/pdf"}]
+    attachments = [
+        {"name": "catalogue-2025.pdf", "size_bytes": 1000, "content_type": "application/pdf"}
+    ]
     assert rules("Attached as requested.", attachments=attachments) == {"MARKETING"}
 
 

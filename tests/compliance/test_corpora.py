@@ -32,5 +32,16 @@ def test_no_compliant_case_is_blocked(engine: Engine, name: str) -> None:
 def test_heldout_set_covers_every_language_and_is_large_enough() -> None:
     cases = list(read_cases(HERE / "cases-heldout.jsonl"))
     assert len(cases) >= 150
-    assert {c["lang"] for c in cases} >= {"en", "es", "pt", "de", "fr", "it", "ja", "zh", "ar", "ru"}
+    assert {c["lang"] for c in cases} >= {
+        "en",
+        "es",
+        "pt",
+        "de",
+        "fr",
+        "it",
+        "ja",
+        "zh",
+        "ar",
+        "ru",
+    }
     assert sum(1 for c in cases if not c["expected"]) >= 40  # hard negatives

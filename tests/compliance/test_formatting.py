@@ -20,7 +20,9 @@ def test_angle_brackets_in_prose_are_not_html(rules) -> None:
     assert rules("Please confirm the engraving text: size <5 cm or > 10 cm.", "proactive") == set()
 
 
-@pytest.mark.parametrize("text", ["Thanks 😊", "Done ✅", "Great ⭐", "Ciao 🇮🇹", "Press 1️⃣", "Love ❤️"])
+@pytest.mark.parametrize(
+    "text", ["Thanks 😊", "Done ✅", "Great ⭐", "Ciao 🇮🇹", "Press 1️⃣", "Love ❤️"]
+)
 def test_emoji_fire(rules, text: str) -> None:
     assert rules(text) == {"EMOJI"}
 
@@ -71,14 +73,21 @@ def test_tracking_pixel_warns(findings) -> None:
 )
 def test_attachment_types(findings, name: str, content_type: str, severity: Severity) -> None:
     attachment = {"name": name, "size_bytes": 1000, "content_type": content_type}
-    found = [f for f in findings("Attached.", attachments=[attachment]) if f.rule_id == "ATTACHMENT_TYPE"]
+    found = [
+        f for f in findings("Attached.", attachments=[attachment]) if f.rule_id == "ATTACHMENT_TYPE"
+    ]
     assert [f.severity for f in found] == [severity]
     assert found[0].span is not None and found[0].span.field == "attachments"
 
 
 @pytest.mark.parametrize(
     ("name", "content_type"),
-    [("a.pdf", "application/pdf"), ("b.JPG", "image/jpeg"), ("c.docx", ""), ("d.png", "application/octet-stream")],
+    [
+        ("a.pdf", "application/pdf"),
+        ("b.JPG", "image/jpeg"),
+        ("c.docx", ""),
+        ("d.png", "application/octet-stream"),
+    ],
 )
 def test_allowed_attachment_types_pass(rules, name: str, content_type: str) -> None:
     attachment = {"name": name, "size_bytes": 1000, "content_type": content_type}
@@ -88,9 +97,9 @@ def test_allowed_attachment_types_pass(rules, name: str, content_type: str) -> N
 def test_size_limit_is_ten_mebibytes_per_message(rules) -> None:
     half = dict(PDF, size_bytes=5 * 1024 * 1024)
     assert rules("Attached.", attachments=[half, half]) == set()
-    assert rules("Attached.", attachments=[half, dict(half, size_bytes=half["size_bytes"] + 1)]) == {
-        "ATTACHMENT_SIZE"
-    }
+    assert rules(
+        "Attached.", attachments=[half, dict(half, size_bytes=half["size_bytes"] + 1)]
+    ) == {"ATTACHMENT_SIZE"}
 
 
 def test_count_limit_applies_to_proactive_messages(rules) -> None:

@@ -60,9 +60,7 @@ def test_things_that_look_like_addresses_do_not_fire(rules, body: str) -> None:
 
 def test_amazon_product_page_is_nonessential_and_warns_in_a_reply(findings) -> None:
     found = findings("This one fits: https://www.amazon.com/dp/B0C7K2M9QX")
-    assert [(f.rule_id, f.severity) for f in found] == [
-        ("LINK_AMAZON_NONESSENTIAL", Severity.WARN)
-    ]
+    assert [(f.rule_id, f.severity) for f in found] == [("LINK_AMAZON_NONESSENTIAL", Severity.WARN)]
 
 
 def test_amazon_short_link_blocks_in_a_proactive_message(findings) -> None:
