@@ -54,4 +54,4 @@ def test_spanish_catalogue_translates_every_message() -> None:
     with mo.open("rb") as fh:
         catalog = gettext.GNUTranslations(fh)
     ids = set(TITLES.values()) | {m for pair in MESSAGES.values() for m in pair}
-    assert {i for i in ids if catalog.gettext(i) == i} == set()
+    assert ids - set(catalog._catalog) == set()
