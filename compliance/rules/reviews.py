@@ -1,0 +1,128 @@
+"""REVIEW_INCENTIVE, REVIEW_POSITIVE_ONLY, REVIEW_CHANGE_REQUEST, REVIEW_REPEAT
+(rules.md 4.9-4.12, 5.3, 5.4, 5.13).
+
+A review solicitation is a review or feedback noun in a sentence that asks for it (request words,
+"we would appreciate", "leave a review"). Incentive: something of value tied to a review by an
+exchange cue in the same sentence. Positive-only: positive or star ratings asked for, requests
+that depend on the buyer being happy, steering unhappy buyers away, dictating content. Change:
+asking to edit or delete an existing product review (seller-feedback removal is the SP-API's
+negativeFeedbackRemoval type and not this rule). A request to raise an existing review is a
+change request only (5.13).
+"""
+
+from __future__ import annotations
+
+from compliance.document import Document
+from compliance.messages import MESSAGES
+from compliance.types import Finding, Severity
+from compliance.vocab import Match
+
+RULE_IDS = ("REVIEW_INCENTIVE", "REVIEW_POSITIVE_ONLY", "REVIEW_CHANGE_REQUEST", "REVIEW_REPEAT")
+
+
+def solicitations(doc: Document) -> list[Match]:
+    """Places where the text asks for a product review or seller feedback."""
+
+    def compute() -> list[Match]:
+        out = [m for m in doc.find("review.solicit") if not doc.negated(m.start, m.end)]
+        for m in doc.find("review.noun"):
+            if doc.negated(m.start, m.end):
+                continue
+            if any(
+                doc.sentence_has(c, m.start)
+                for c in ("grammar.request", "review.appreciate", "review.positive")
+            ):
+                out.append(m)
+        out.extend(positive_only(doc))
+        return sorted(out, key=lambda m: m.start)
+
+    return doc.memo("solicitations", compute)
+
+
+def incentive_spans(doc: Document) -> list[tuple[int, int]]:
+    """Sentences offering something of value for a review (MARKETING is not added there)."""
+
+    def compute() -> list[tuple[int, int]]:
+        spans = []
+        for m in doc.find("review.value"):
+            sentence = doc.sentences.around(m.start)
+            if not (
+                doc.find_in("review.noun", *sentence) or doc.find_in("review.solicit", *sentence)
+            ):
+                continue
+            if doc.find_in("review.exchange", *sentence) and not doc.negated(m.start, m.end):
+                spans.append(sentence)
+        return spans
+
+    return doc.memo("incentive", compute)
+
+
+def change_requests(doc: Document) -> list[Match]:
+    def compute() -> list[Match]:
+        out = []
+        for m in doc.find("review.change"):
+            if doc.negated(m.start, m.end):
+                continue
+            sentence = doc.sentences.around(m.start)
+            asked = (
+                m.language in ("ja", "zh")
+                or doc.find_in("grammar.request", *sentence)
+                or doc.find_in("review.exchange", *sentence)
+                or doc.find_in("review.appreciate", *sentence)
+            )
+            if asked:
+                out.append(m)
+        return out
+
+    return doc.memo("change", compute)
+
+
+def positive_only(doc: Document) -> list[Match]:
+    def compute() -> list[Match]:
+        changed = [doc.sentences.around(m.start) for m in change_requests(doc)]
+        out = []
+        for m in doc.find("review.positive"):
+            sentence = doc.sentences.around(m.start)
+            if sentence in changed or doc.negated(m.start, m.end):
+                continue
+            # "thanks for the lovely feedback" asks for nothing: an exchange cue alone is then
+            # no evidence of a request
+            cues = ["grammar.request", "review.appreciate", "review.solicit"]
+            if not doc.find_in("review.thanks", *sentence):
+                cues.append("review.exchange")
+            if any(doc.find_in(c, *sentence) for c in cues):
+                out.append(m)
+        for m in doc.find("review.if_satisfied"):
+            sentence = doc.sentences.around(m.start)
+            if sentence in changed:
+                continue
+            if doc.find_in("review.noun", *sentence) or doc.find_in("review.solicit", *sentence):
+                out.append(m)
+        for concept in ("review.unhappy_divert", "review.dictate"):
+            out.extend(m for m in doc.find(concept) if not doc.negated(m.start, m.end))
+        return sorted(out, key=lambda m: m.start)
+
+    return doc.memo("positive_only", compute)
+
+
+def check(doc: Document) -> list[Finding]:
+    findings: list[Finding] = []
+    incentives = incentive_spans(doc)
+    if incentives:
+        start, end = incentives[0]
+        findings.append(_finding(doc, "REVIEW_INCENTIVE", start, end))
+    positive = positive_only(doc)
+    if positive:
+        findings.append(_finding(doc, "REVIEW_POSITIVE_ONLY", positive[0].start, positive[0].end))
+    changes = change_requests(doc)
+    if changes:
+        findings.append(_finding(doc, "REVIEW_CHANGE_REQUEST", changes[0].start, changes[0].end))
+    if doc.context.review_requests_already_sent >= 1:
+        asked = solicitations(doc)
+        if asked:
+            findings.append(_finding(doc, "REVIEW_REPEAT", asked[0].start, asked[0].end))
+    return findings
+
+
+def _finding(doc: Document, rule_id: str, start: int, end: int) -> Finding:
+    return doc.finding(rule_id, Severity.BLOCK, MESSAGES[rule_id], start, end)
