@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "orders.context_processors.reauthorisation_banner",
             ],
         },
     },
@@ -243,6 +244,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+
+# Order context from the SP-API: how far back the incremental sync mirrors orders, and how
+# long order data read from Amazon counts as fresh (it is not read again before).
+ORDERS_SYNC_WINDOW_DAYS = env_int("ORDERS_SYNC_WINDOW_DAYS", 30)
+ORDERS_FRESH_MINUTES = env_int("ORDERS_FRESH_MINUTES", 15)
+# The local Amazon sandbox the demo seller account is connected to (set by `make run`).
+AMAZON_SANDBOX_URL = env_str("AMAZON_SANDBOX_URL", "")
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {
