@@ -27,8 +27,8 @@ app.conf.beat_schedule = {
     },
     "orders-hydrate-thread-orders": {
         "task": "messaging.order_tasks.hydrate_all_thread_orders",
-        "schedule": 300.0,
-        "options": {"expires": 280},
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     "orders-purge-buyer-data": {
         "task": "orders.tasks.purge_buyer_data",

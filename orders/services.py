@@ -99,6 +99,16 @@ def hydrate_orders(account_id: int, order_ids: Iterable[str]) -> FetchReport:
     return _guarded(account, lambda client: mirror.hydrate(account, client, order_ids))
 
 
+def hydration_chunks(account_id: int, order_ids: Iterable[str], size: int = 50) -> list[list[str]]:
+    """The stale ones of `order_ids`, in chunks that workers can hydrate in parallel without
+    costing extra calls (v0 batches getOrders by 50 ids, so ids to fetch are grouped by 50)."""
+    account = SellerAccount.objects.get(pk=account_id)
+    _, items_only, fetch = mirror.stale_ids(account, order_ids, timezone.now())
+    return [
+        group[i : i + size] for group in (fetch, items_only) for i in range(0, len(group), size)
+    ]
+
+
 def sync_recent_orders(account_id: int) -> FetchReport | None:
     """Pull what changed at Amazon since the last sync (the first run pulls the whole window).
 

@@ -152,12 +152,21 @@ def test_launcher_runs_the_product_and_stops_without_leftovers(tmp_path):
 
         running = processes_of(var_dir, first.process.pid)
         names = " ".join(" ".join(p.cmdline()) for p in running)
-        for program in ("postgres", "redis-server", "celery", "worker", "beat", "gunicorn"):
+        for program in (
+            "postgres",
+            "redis-server",
+            "celery",
+            "worker",
+            "beat",
+            "gunicorn",
+            "sandbox",
+        ):
             assert program in names, f"{program} is not running"
 
         home = sign_in(port, email, password)
         assert "Demo Seller" in home
         assert "Background worker: running" in home
+        assert "state-connected" in home  # the demo seller is connected to the sandbox
 
         assert first.interrupt() == 0
         _, alive = psutil.wait_procs(running, timeout=10)
