@@ -156,9 +156,17 @@ class SellingPartnerClient:
     def __init__(self, connection: Connection, *, max_wait: float = 600.0) -> None:
         self.connection = connection
         self.max_wait = max_wait  # longest the limiter may make a call wait (else RateLimitWait)
+        self._apis: dict[tuple, Any] = {}
 
     # --- plumbing --------------------------------------------------------------------------
     def _api(self, cls: type, marketplace_id: str | None = None, **extra: Any):
+        """An sp_api client object, kept for this client's lifetime (its HTTP connection too)."""
+        key = (cls, marketplace_id, tuple(sorted(extra.items())))
+        if key not in self._apis:
+            self._apis[key] = self._new_api(cls, marketplace_id, **extra)
+        return self._apis[key]
+
+    def _new_api(self, cls: type, marketplace_id: str | None = None, **extra: Any):
         conn = self.connection
         marketplace = MARKETPLACES.get(marketplace_id or "", conn.default_marketplace)
         options: dict[str, Any] = {}
