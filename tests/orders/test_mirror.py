@@ -181,3 +181,15 @@ def test_purged_buyer_data_does_not_come_back_on_refetch(v2026_account, sandbox)
     hydrate_thread_orders(v2026_account.pk)
     order.refresh_from_db()
     assert order.buyer_name == "" and order.shipping_address == {} and order.items.exists()
+
+
+def test_long_closed_threads_cost_no_calls(v2026_account, sandbox):
+    (order_id,) = ids_in(sandbox, older_than_days=40, count=1)
+    ThreadFactory(
+        seller_account=v2026_account,
+        amazon_order_id=order_id,
+        status="closed",
+        last_activity_at=timezone.now() - timedelta(days=90),
+    )
+    assert hydrate_thread_orders(v2026_account.pk) == 0
+    assert sandbox.api_calls() == []
