@@ -116,6 +116,7 @@ class Command(BaseCommand):
                 and not Thread.objects.filter(seller_account=account, order__isnull=True).exists()
             )
             check = "all orders stored, all threads linked" if complete else "INCOMPLETE"
+            check += f" ({n_in} inside the window of {len(inside)}, {n_out} outside)"
             return (
                 f"{version:<11} {workers:>7} {calls:>6} {bound:>6} {calls / bound:>6.3f} "
                 f"{throttled:>5} {seconds:>8.1f}  {check}"
