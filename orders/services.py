@@ -294,7 +294,7 @@ def _check_orders(account: SellerAccount, client: SellingPartnerClient, checks: 
         checks.append(Check(label, False, error.message))
         return None, None
     detail = (
-        _("Reachable; latest order in the last 30 days: %(order)s.") % {"order": order[0]}
+        _("Reachable; an order of the last 30 days: %(order)s.") % {"order": order[0]}
         if order[0]
         else _("Reachable; no orders in the last 30 days.")
     )

@@ -67,5 +67,7 @@ def test_connection(request: HttpRequest, account_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def order_panel(request: HttpRequest, order_id: int) -> HttpResponse:
+    """The order panel: the bare partial for htmx, a whole page without JavaScript."""
     order = selectors.order_with_items(request.user, order_id)
-    return render(request, "orders/order_panel.html", {"order": order})
+    template = "orders/order_panel.html" if request.htmx else "orders/order_page.html"
+    return render(request, template, {"order": order})

@@ -147,6 +147,11 @@ def test_order_panel_shows_status_items_and_total(client, team, django_assert_ma
     assert response.status_code == 200
     assert order.amazon_order_id in page and "Shipped" in page and "59.80 EUR" in page
     assert page.count("B0TESTASIN") == 6 and "Fulfilled by the seller" in page
+    assert "<html" in page  # a whole page without JavaScript
+    partial = client.get(
+        reverse("orders:order_panel", args=[order.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "<html" not in partial and order.amazon_order_id in partial
 
 
 def test_order_panel_outsider_gets_404(client, team):
