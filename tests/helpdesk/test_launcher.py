@@ -152,16 +152,9 @@ def test_launcher_runs_the_product_and_stops_without_leftovers(tmp_path):
 
         running = processes_of(var_dir, first.process.pid)
         names = " ".join(" ".join(p.cmdline()) for p in running)
-        for program in (
-            "postgres",
-            "redis-server",
-            "celery",
-            "worker",
-            "beat",
-            "gunicorn",
-            "sandbox",
-        ):
+        for program in ("postgres", "redis-server", "celery", "worker", "beat", "gunicorn"):
             assert program in names, f"{program} is not running"
+        assert "-m sandbox serve" in names, "the Amazon sandbox is not running"
 
         home = sign_in(port, email, password)
         assert "Demo Seller" in home

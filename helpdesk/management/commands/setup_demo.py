@@ -8,7 +8,6 @@ from django.db import transaction
 
 from accounts.models import Membership, SellerAccount, User
 from accounts.services import create_seller_account
-from orders import services as order_services
 
 DEMO_EMAIL = "owner@demo.example"
 DEMO_ACCOUNT = "Demo Seller (Amazon sandbox)"
@@ -51,29 +50,33 @@ class Command(BaseCommand):
         """Point the demo account at the local Amazon sandbox and pull its recent orders."""
         account = SellerAccount.objects.get(name=DEMO_ACCOUNT)
         url = settings.AMAZON_SANDBOX_URL
-        if account.sp_api_endpoint != url or not account.refresh_token:
-            order_services.save_connection(
-                account,
-                None,
-                order_services.ConnectionSettings(
-                    lwa_client_id=SANDBOX_CLIENT_ID,
-                    lwa_client_secret=SANDBOX_CLIENT_SECRET,
-                    refresh_token=SANDBOX_REFRESH_TOKEN,
-                    region=account.region,
-                    marketplace_ids=DEMO_MARKETPLACES,
-                    orders_api_version=account.orders_api_version,
-                    sp_api_endpoint=url,
-                    lwa_endpoint=url,
-                ),
-            )
-            account.refresh_from_db()
-            checks = order_services.check_connection(account, None)
-            failed = [f"{c.name}: {c.detail}" for c in checks if c.ok is False]
-            self.stdout.write(
-                "connected the demo seller to the Amazon sandbox"
-                if not failed
-                else f"the Amazon sandbox connection failed: {'; '.join(failed)}"
-            )
+        if account.sp_api_endpoint == url and account.refresh_token:
+            return  # connected on an earlier start; beat keeps its orders current
+        # Imported here: it loads the SP-API client, which later starts need not wait for.
+        from orders import services as order_services
+
+        order_services.save_connection(
+            account,
+            None,
+            order_services.ConnectionSettings(
+                lwa_client_id=SANDBOX_CLIENT_ID,
+                lwa_client_secret=SANDBOX_CLIENT_SECRET,
+                refresh_token=SANDBOX_REFRESH_TOKEN,
+                region=account.region,
+                marketplace_ids=DEMO_MARKETPLACES,
+                orders_api_version=account.orders_api_version,
+                sp_api_endpoint=url,
+                lwa_endpoint=url,
+            ),
+        )
+        account.refresh_from_db()
+        checks = order_services.check_connection(account, None)
+        failed = [f"{c.name}: {c.detail}" for c in checks if c.ok is False]
+        self.stdout.write(
+            "connected the demo seller to the Amazon sandbox"
+            if not failed
+            else f"the Amazon sandbox connection failed: {'; '.join(failed)}"
+        )
         try:
             report = order_services.sync_recent_orders(account.pk)
         except Exception as error:  # the demo still starts; beat retries the sync
