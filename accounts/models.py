@@ -118,6 +118,9 @@ class SellerAccount(models.Model):
     )
     connection_error = models.TextField(blank=True)
     connection_checked_at = models.DateTimeField(null=True, blank=True)
+    # Where to reach Amazon; empty means Amazon's own (the demo points these at the sandbox).
+    sp_api_endpoint = models.URLField(_("SP-API endpoint"), blank=True)
+    lwa_endpoint = models.URLField(_("Login with Amazon endpoint"), blank=True)
     # The seller's own time zone, for daily figures on the dashboard.
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -12,11 +12,27 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 app = Celery("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(related_name="order_tasks")
 
 app.conf.beat_schedule = {
     "worker-heartbeat": {
         "task": "helpdesk.tasks.heartbeat",
         "schedule": 30.0,
         "options": {"expires": 25},
+    },
+    "orders-sync-recent": {
+        "task": "orders.tasks.sync_all_recent_orders",
+        "schedule": 300.0,
+        "options": {"expires": 280},
+    },
+    "orders-hydrate-thread-orders": {
+        "task": "messaging.order_tasks.hydrate_all_thread_orders",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "orders-purge-buyer-data": {
+        "task": "orders.tasks.purge_buyer_data",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
     },
 }

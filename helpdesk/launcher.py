@@ -251,11 +251,13 @@ class Launcher:
         say("applying database migrations")
         _checked(manage(env, "migrate", "--noinput"), "migrate")
         _checked(manage(env, "collectstatic", "--noinput"), "collectstatic")
+        self._start_sandbox(env)
         login = self._prepare_demo(env)
         if self.stop_requested.is_set():
             return 130
         python_bin = Path(sys.executable).parent
         self.children = [
+            *self.children,  # the Amazon sandbox, started before the demo was prepared
             Child(
                 "worker",
                 [
@@ -307,7 +309,8 @@ class Launcher:
             ),
         ]
         for child in self.children:
-            child.start(env, self.var_dir / "log")
+            if child.process is None:  # the sandbox is already running
+                child.start(env, self.var_dir / "log")
         web = self.children[-1]
         url = f"http://{self.host}:{self.port}/"
         if not wait_for_http(
@@ -334,6 +337,28 @@ class Launcher:
                     return 1
         return 0
 
+    def _start_sandbox(self, env: dict[str, str]) -> None:
+        """The Amazon sandbox on a loopback port, for the demo seller account (not for real
+        accounts: they talk to Amazon). Its catalogue keeps the day of the first start."""
+        port_file, anchor_file = self.var_dir / "sandbox.port", self.var_dir / "sandbox-anchor"
+        port = embedded._remembered_port(port_file) or embedded.free_port()
+        port_file.write_text(str(port))
+        if not anchor_file.exists():
+            today = time.strftime("%Y-%m-%dT00:00:00+00:00", time.gmtime())
+            anchor_file.write_text(today)
+        anchor = anchor_file.read_text().strip()
+        sandbox = Child(
+            "sandbox",
+            [sys.executable, "-m", "sandbox", "serve", "--port", str(port), "--anchor", anchor],
+        )
+        sandbox.start(env, self.var_dir / "log")
+        self.children.append(sandbox)
+        url = f"http://127.0.0.1:{port}"
+        env["AMAZON_SANDBOX_URL"] = url
+        if not wait_for_http(url + "/_sandbox/health", 60, sandbox.running):
+            raise SystemExit("helpdesk: the Amazon sandbox did not start; its lines are above")
+        say(f"Amazon sandbox listening on {url}")
+
     def _prepare_demo(self, env: dict[str, str]) -> str:
         login_file = self.var_dir / DEMO_LOGIN_FILE
         output = _checked(manage(env, "setup_demo"), "preparing the demo seller")
@@ -347,6 +372,6 @@ class Launcher:
     def _stop_children(self) -> None:
         if not self.children:
             return
-        say("stopping web server, beat and worker")
+        say("stopping web server, beat, worker and the Amazon sandbox")
         for child in reversed(self.children):  # web first: no new work while the worker drains
             child.stop(timeout=20)

@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "orders.context_processors.reauthorisation_banner",
             ],
         },
     },
@@ -291,6 +292,13 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 
+# Order context from the SP-API: how far back the incremental sync mirrors orders, and how
+# long order data read from Amazon counts as fresh (it is not read again before).
+ORDERS_SYNC_WINDOW_DAYS = env_int("ORDERS_SYNC_WINDOW_DAYS", 30)
+ORDERS_FRESH_MINUTES = env_int("ORDERS_FRESH_MINUTES", 15)
+# The local Amazon sandbox the demo seller account is connected to (set by `make run`).
+AMAZON_SANDBOX_URL = env_str("AMAZON_SANDBOX_URL", "")
+
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
@@ -298,5 +306,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},  # one line per SP-API request otherwise
+    },
 }

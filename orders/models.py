@@ -45,6 +45,7 @@ class Order(models.Model):
     amazon_updated_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
     latest_ship_date = models.DateTimeField(null=True, blank=True)
+    earliest_delivery_date = models.DateTimeField(null=True, blank=True)
     latest_delivery_date = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     total_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
@@ -99,3 +100,23 @@ class OrderItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.title or self.asin}"
+
+
+class OrderSync(models.Model):
+    """How far the incremental order sync of one seller account has got.
+
+    Orders updated up to `synced_until` are mirrored (for those purchased since
+    `window_start`); the next run asks Amazon only for what changed after it.
+    """
+
+    seller_account = models.OneToOneField(
+        SellerAccount, on_delete=models.CASCADE, related_name="order_sync"
+    )
+    window_start = models.DateTimeField(null=True, blank=True)
+    synced_until = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    calls = models.PositiveIntegerField(default=0)  # SP-API calls the syncs have made
+
+    def __str__(self) -> str:
+        return f"{self.seller_account} until {self.synced_until}"

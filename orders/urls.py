@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401 - views register their URLs here
+from django.urls import path
+
+from . import views
 
 app_name = "orders"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("accounts/<int:account_id>/amazon/", views.connection, name="connection"),
+    path("accounts/<int:account_id>/amazon/test/", views.test_connection, name="test_connection"),
+    path("orders/<int:order_id>/panel/", views.order_panel, name="order_panel"),
+]

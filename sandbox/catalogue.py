@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import random
 import string
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -311,6 +312,10 @@ class CatalogueOrder:
     is_prime: bool
     is_business: bool
     items: tuple[CatalogueItem, ...]
+    # What happens after `status` was drawn, so the order can move on as the sandbox clock runs
+    # (see `at()`): when a not-yet-shipped order ships, and when an undelivered one arrives.
+    ships_at: datetime | None = None
+    arrives_at: datetime | None = None
 
     @property
     def total(self) -> Decimal:
@@ -333,23 +338,92 @@ def generate(
     """`count` orders purchased over the 120 days before `anchor` (default: today 00:00 UTC).
 
     Orders come out sorted by purchase time. A buyer sometimes orders twice (same alias).
+    Each order's status is the one it has at `anchor`; `at(order, later)` moves it on.
     """
-    anchor = anchor or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    anchor = anchor or default_anchor()
     rng = random.Random(seed)
-    statuses = [status for status, weight in STATUSES for _ in range(weight)]
-    used_ids: set[str] = set()
-    repeat_buyers: list[tuple[str, str, str]] = []  # (marketplace id, name, alias)
+    draw = _Drawer(rng)
+    window = 120 * 86400
+    orders = [
+        draw.order(lambda r: anchor - timedelta(seconds=r.randrange(window)), anchor)
+        for _ in range(count)
+    ]
+    orders.sort(key=lambda order: order.purchased_at)
+    return orders
+
+
+def default_anchor() -> datetime:
+    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def arrivals(seed: int, count: int, anchor: datetime, until: datetime) -> list[CatalogueOrder]:
+    """Orders placed after `anchor` up to `until`, at the catalogue's daily rate (count / 120).
+
+    Day by day deterministic: the orders of one day do not depend on `until`. A new order is
+    Pending or Unshipped when placed (some are cancelled at once) and ships and arrives later.
+    """
+    per_day = max(1, round(count / 120))
     orders = []
-    for _ in range(count):
+    day = 0
+    while anchor + timedelta(days=day) < until:
+        rng = random.Random(f"{seed}-arrivals-{day}")
+        draw = _Drawer(rng)
+        start = anchor + timedelta(days=day)
+        for _ in range(per_day):
+            order = draw.order(lambda r, start=start: start + timedelta(seconds=r.randrange(86400)))
+            if order.purchased_at <= until:
+                orders.append(order)
+        day += 1
+    orders.sort(key=lambda order: order.purchased_at)
+    return orders
+
+
+def at(order: CatalogueOrder, moment: datetime) -> CatalogueOrder:
+    """`order` as Amazon shows it at `moment`: shipped once `ships_at` passed, delivered once
+    `arrives_at` passed, with LastUpdateDate moving along."""
+    changes: dict = {}
+    status, updated = order.status, order.last_updated_at
+    if order.ships_at is not None and moment >= order.ships_at and status != "Shipped":
+        status, updated = "Shipped", max(updated, order.ships_at)
+        changes["status"] = status
+        changes["items"] = tuple(replace(i, quantity_shipped=i.quantity) for i in order.items)
+    if (
+        order.arrives_at is not None
+        and moment >= order.arrives_at
+        and status == "Shipped"
+        and order.delivered_at is None
+    ):
+        changes["delivered_at"] = order.arrives_at
+        updated = max(updated, order.arrives_at)
+    if not changes:
+        return order
+    return replace(order, last_updated_at=updated, **changes)
+
+
+class _Drawer:
+    """Draws orders from one random stream; remembers ids and repeat buyers across draws."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.statuses = [status for status, weight in STATUSES for _ in range(weight)]
+        self.used_ids: set[str] = set()
+        self.repeat_buyers: list[tuple[str, str, str]] = []  # (marketplace id, name, alias)
+
+    def order(
+        self, purchase_time: Callable[[random.Random], datetime], anchor: datetime | None = None
+    ) -> CatalogueOrder:
+        """One order purchased at `purchase_time(rng)`, in the status it has at `anchor` (by
+        default the moment it was placed: Pending or Unshipped, or cancelled at once)."""
+        rng = self.rng
         mp_id, country, domain, language, currency, channel, prefixes = rng.choice(MARKETPLACES)
         while True:
             order_id = (
                 f"{rng.choice(prefixes)}-{rng.randrange(10**7):07d}-{rng.randrange(10**7):07d}"
             )
-            if order_id not in used_ids:
-                used_ids.add(order_id)
+            if order_id not in self.used_ids:
+                self.used_ids.add(order_id)
                 break
-        same_marketplace = [b for b in repeat_buyers if b[0] == mp_id]
+        same_marketplace = [b for b in self.repeat_buyers if b[0] == mp_id]
         if same_marketplace and rng.random() < 0.08:
             _, buyer_name, alias = rng.choice(same_marketplace)
         else:
@@ -357,9 +431,13 @@ def generate(
             last = rng.choice(LAST_NAMES[language])
             buyer_name = f"{last} {first}" if language == "ja" else f"{first} {last}"
             alias = _alias(rng, domain)
-            repeat_buyers.append((mp_id, buyer_name, alias))
-        purchased = anchor - timedelta(seconds=rng.randrange(120 * 86400))
-        status = rng.choice(statuses)
+            self.repeat_buyers.append((mp_id, buyer_name, alias))
+        purchased = purchase_time(rng)
+        placed_now = anchor is None
+        anchor = purchased if anchor is None else anchor
+        status = rng.choice(self.statuses)
+        if placed_now and status not in ("Pending", "Canceled", "PendingAvailability"):
+            status = "Unshipped"
         afn = rng.random() < 0.45
         age_days = (anchor - purchased).days
         if status in ("Pending", "Unshipped", "PendingAvailability") and age_days > 10:
@@ -394,37 +472,46 @@ def generate(
                     currency=currency,
                 )
             )
-        orders.append(
-            CatalogueOrder(
-                order_id=order_id,
-                marketplace_id=mp_id,
-                country_code=country,
-                sales_channel=channel,
-                language=language,
-                currency=currency,
-                status=status,
-                fulfillment_channel="AFN" if afn else "MFN",
-                purchased_at=purchased,
-                last_updated_at=last_update,
-                earliest_ship_date=ship_from,
-                latest_ship_date=ship_to,
-                earliest_delivery_date=delivery_from,
-                latest_delivery_date=delivery_to,
-                delivered_at=delivered_at,
-                buyer_name=buyer_name,
-                buyer_alias=alias,
-                address={
-                    "Name": buyer_name,
-                    "AddressLine1": f"{rng.randrange(1, 200)} {rng.choice(STREETS)} Street",
-                    "City": city,
-                    "StateOrRegion": region,
-                    "PostalCode": postcode,
-                    "CountryCode": country,
-                },
-                is_prime=rng.random() < 0.3,
-                is_business=rng.random() < 0.06,
-                items=tuple(items),
-            )
+        not_shipped = status in ("Pending", "Unshipped", "PendingAvailability", "PartiallyShipped")
+        # Deterministic from what was drawn (no extra draws, so old catalogues stay the same):
+        # an open order ships at its latest ship date, or within two days of `anchor`.
+        ships_at = None
+        if not_shipped:
+            ships_at = max(ship_to, anchor + timedelta(hours=int(order_id[-2:]) % 48 + 1))
+        arrives_at = None
+        if status == "Shipped" and delivered_at is None:
+            arrives_at = delivered
+        elif ships_at is not None:
+            arrives_at = ships_at + (delivered - ship_to)
+        return CatalogueOrder(
+            order_id=order_id,
+            marketplace_id=mp_id,
+            country_code=country,
+            sales_channel=channel,
+            language=language,
+            currency=currency,
+            status=status,
+            fulfillment_channel="AFN" if afn else "MFN",
+            purchased_at=purchased,
+            last_updated_at=last_update,
+            earliest_ship_date=ship_from,
+            latest_ship_date=ship_to,
+            earliest_delivery_date=delivery_from,
+            latest_delivery_date=delivery_to,
+            delivered_at=delivered_at,
+            buyer_name=buyer_name,
+            buyer_alias=alias,
+            address={
+                "Name": buyer_name,
+                "AddressLine1": f"{rng.randrange(1, 200)} {rng.choice(STREETS)} Street",
+                "City": city,
+                "StateOrRegion": region,
+                "PostalCode": postcode,
+                "CountryCode": country,
+            },
+            is_prime=rng.random() < 0.3,
+            is_business=rng.random() < 0.06,
+            items=tuple(items),
+            ships_at=ships_at,
+            arrives_at=arrives_at,
         )
-    orders.sort(key=lambda order: order.purchased_at)
-    return orders

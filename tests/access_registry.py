@@ -186,6 +186,9 @@ ROUTES: dict[str, Route] = {
     "accounts:audit_log": seller(get=Action.OWN, kwargs=_account),
     "accounts:audit_export": seller(get=Action.OWN, kwargs=_account),
     # team
+    "orders:connection": seller(get=Action.MANAGE, post=Action.MANAGE, kwargs=_account),
+    "orders:test_connection": seller(post=Action.MANAGE, kwargs=_account),
+    "orders:order_panel": seller(get=Action.VIEW, kwargs=lambda o: {"order_id": o.order.pk}),
     "team:index": personal("lists only the teams the person manages"),
     "team:members": seller(get=Action.MANAGE, kwargs=_account),
     "team:invite": seller(post=Action.MANAGE, kwargs=_account),

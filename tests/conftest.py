@@ -7,6 +7,7 @@ import pytest
 
 from accounts.models import Role, SellerAccount, User
 
+from .amazon import sandbox, sandbox_server  # noqa: F401 - the Amazon sandbox fixtures
 from .factories import MembershipFactory, SellerAccountFactory, UserFactory
 
 

@@ -155,10 +155,12 @@ def test_launcher_runs_the_product_and_stops_without_leftovers(tmp_path):
         names = " ".join(" ".join(p.cmdline()) for p in running)
         for program in ("postgres", "redis-server", "celery", "worker", "beat", "gunicorn"):
             assert program in names, f"{program} is not running"
+        assert "-m sandbox serve" in names, "the Amazon sandbox is not running"
 
         home = sign_in(port, email, password)
         assert "Demo Seller" in home
         assert "Background worker: running" in home
+        assert "state-connected" in home  # the demo seller is connected to the sandbox
 
         assert first.interrupt() == 0
         _, alive = psutil.wait_procs(running, timeout=10)

@@ -43,3 +43,36 @@ def test_items_are_titled_in_the_marketplace_language():
             "Lade",
         )
     )
+
+
+def test_open_orders_ship_and_arrive_as_time_passes():
+    from datetime import timedelta
+
+    from sandbox.catalogue import at
+
+    orders = generate(count=300, anchor=ANCHOR)
+    unshipped = next(o for o in orders if o.status == "Unshipped")
+    assert at(unshipped, ANCHOR) == unshipped
+    shipped = at(unshipped, unshipped.ships_at)
+    assert shipped.status == "Shipped" and shipped.last_updated_at == unshipped.ships_at
+    assert all(i.quantity_shipped == i.quantity for i in shipped.items)
+    arrived = at(unshipped, unshipped.arrives_at + timedelta(hours=1))
+    assert arrived.delivered_at == unshipped.arrives_at
+    assert arrived.last_updated_at == unshipped.arrives_at
+
+
+def test_new_orders_arrive_day_by_day_the_same_way():
+    from datetime import timedelta
+
+    from sandbox.catalogue import arrivals
+
+    two_days = arrivals(7, 2000, ANCHOR, ANCHOR + timedelta(days=2))
+    one_day = arrivals(7, 2000, ANCHOR, ANCHOR + timedelta(days=1))
+    assert one_day == [o for o in two_days if o.purchased_at <= ANCHOR + timedelta(days=1)]
+    assert all(ANCHOR < o.purchased_at <= ANCHOR + timedelta(days=2) for o in two_days)
+    assert {o.status for o in two_days} <= {
+        "Pending",
+        "Unshipped",
+        "PendingAvailability",
+        "Canceled",
+    }

@@ -2,10 +2,11 @@
 
 import secrets
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.models import Membership, User
+from accounts.models import Membership, SellerAccount, User
 from accounts.services import create_seller_account
 
 DEMO_EMAIL = "owner@demo.example"
@@ -17,6 +18,10 @@ DEMO_MARKETPLACES = [
     "APJ6JRA9NG5V4",
     "A1RKKUPIHCS9HS",
 ]
+# The sandbox's own app credentials (`python -m sandbox serve` defaults): not secrets.
+SANDBOX_CLIENT_ID = "amzn1.application-oa2-client.sandbox"
+SANDBOX_CLIENT_SECRET = "sandbox-client-secret"  # noqa: S105
+SANDBOX_REFRESH_TOKEN = "Atzr|demo-seller"  # noqa: S105
 
 
 class Command(BaseCommand):
@@ -38,3 +43,44 @@ class Command(BaseCommand):
                 time_zone="Europe/Berlin",
             )
             self.stdout.write(f"created seller account {DEMO_ACCOUNT!r}")
+        if settings.AMAZON_SANDBOX_URL:
+            transaction.on_commit(self.connect_to_sandbox)
+
+    def connect_to_sandbox(self) -> None:
+        """Point the demo account at the local Amazon sandbox and pull its recent orders."""
+        account = SellerAccount.objects.get(name=DEMO_ACCOUNT)
+        url = settings.AMAZON_SANDBOX_URL
+        if account.sp_api_endpoint == url and account.refresh_token:
+            return  # connected on an earlier start; beat keeps its orders current
+        # Imported here: it loads the SP-API client, which later starts need not wait for.
+        from orders import services as order_services
+
+        order_services.save_connection(
+            account,
+            None,
+            order_services.ConnectionSettings(
+                lwa_client_id=SANDBOX_CLIENT_ID,
+                lwa_client_secret=SANDBOX_CLIENT_SECRET,
+                refresh_token=SANDBOX_REFRESH_TOKEN,
+                region=account.region,
+                marketplace_ids=DEMO_MARKETPLACES,
+                orders_api_version=account.orders_api_version,
+                sp_api_endpoint=url,
+                lwa_endpoint=url,
+            ),
+        )
+        account.refresh_from_db()
+        checks = order_services.check_connection(account, None)
+        failed = [f"{c.name}: {c.detail}" for c in checks if c.ok is False]
+        self.stdout.write(
+            "connected the demo seller to the Amazon sandbox"
+            if not failed
+            else f"the Amazon sandbox connection failed: {'; '.join(failed)}"
+        )
+        try:
+            report = order_services.sync_recent_orders(account.pk)
+        except Exception as error:  # the demo still starts; beat retries the sync
+            self.stdout.write(f"order sync from the sandbox failed: {error}")
+            return
+        if report is not None:
+            self.stdout.write(f"synced {report.requested} recent orders from the Amazon sandbox")

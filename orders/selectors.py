@@ -1,0 +1,34 @@
+"""Queries returning orders and connection state, always through accounts.scoping."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from accounts import scoping
+from accounts.models import ConnectionState, SellerAccount, User
+
+from .models import Order, OrderItem
+
+
+def order_with_items(user: User, order_id: int) -> Order:
+    """One order the user may see, with its marketplace and items (two queries after the
+    user's grants are known). 404 for anyone outside its seller account."""
+    queryset = Order.objects.select_related("marketplace").prefetch_related(
+        Prefetch("items", queryset=OrderItem.objects.order_by("id"))
+    )
+    return scoping.get_for_user(queryset, user, marketplace_field="marketplace", pk=order_id)
+
+
+def accounts_needing_reauthorisation(user: User) -> list[SellerAccount]:
+    """The user's seller accounts whose Amazon connection must be renewed."""
+    return list(
+        scoping.seller_accounts(user)
+        .filter(connection_state=ConnectionState.NEEDS_REAUTHORISATION)
+        .only("pk", "name")
+    )
+
+
+def account_to_manage(user: User, account_id: int) -> SellerAccount:
+    """A seller account the user may manage: 404 outside it, 403 without the role."""
+    scoping.require(user, account_id, scoping.Action.MANAGE)
+    return SellerAccount.objects.prefetch_related("marketplaces").get(pk=account_id)
