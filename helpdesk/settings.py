@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "compliance",
     "orders",
     "messaging",
+    "messaging.metrics",
 ]
 
 MIDDLEWARE = [
