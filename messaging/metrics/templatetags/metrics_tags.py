@@ -8,9 +8,9 @@ register = template.Library()
 
 @register.filter
 def duration(seconds: float | int | None) -> str:
-    """Seconds as a short human duration: "45 min", "3 h 20 min", "2 d 4 h"; "–" for none."""
+    """Seconds as a short human duration: "45 min", "3 h 20 min", "2 d 4 h"; a dash for none."""
     if seconds is None:
-        return "–"
+        return "\u2013"
     minutes = int(seconds) // 60
     if minutes < 60:
         return _("%(m)s min") % {"m": minutes}
@@ -23,4 +23,4 @@ def duration(seconds: float | int | None) -> str:
 
 @register.filter
 def percent(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}%"
+    return "\u2013" if value is None else f"{value:.1f}%"
