@@ -190,7 +190,7 @@ def send_daily_summaries(now: datetime | None = None) -> int:
 
 def _send_summary(owner: User, account: SellerAccount, day, now: datetime) -> int:
     with transaction.atomic():
-        _, created = DailySummarySent.objects.get_or_create(
+        _sent, created = DailySummarySent.objects.get_or_create(
             seller_account=account, user=owner, day=day, defaults={"sent_at": now}
         )
         if not created:
