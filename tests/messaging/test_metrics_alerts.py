@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,7 +88,7 @@ def test_owner_gets_one_daily_summary_after_7_in_the_sellers_zone(team, mailoutb
     assert alerts.send_daily_summaries(now=morning + timedelta(hours=1)) == 0
     (email,) = mailoutbox
     assert email.to == [team.owner.email]
-    assert "Daily response-time summary: Sunny Kitchen GmbH" == email.subject
+    assert email.subject == "Daily response-time summary: Sunny Kitchen GmbH"
     assert "Not responded, not NRN: 1" in email.body
     assert "cannot reach Amazon" in email.body
 
