@@ -2,9 +2,11 @@
 `accounts.scoping`: owners and admins see the whole account (within their marketplaces), every
 other member sees only the figures attributed to them (see `rollups.attributed_agent`)."""
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import chain
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
@@ -130,6 +132,26 @@ class Figures:
     by_day: list[Breakdown] = field(default_factory=list)
 
 
+class _Sum:
+    """Counts added up, response times kept as the sorted lists they came in (not copied)."""
+
+    __slots__ = ("counts", "runs")
+
+    def __init__(self) -> None:
+        self.counts = [0, 0, 0, 0, 0, 0]
+        self.runs: list[list[int]] = []
+
+    def add(self, tally: core.Tally, counts: tuple[int, ...]) -> None:
+        for index, value in enumerate(counts):
+            self.counts[index] += value
+        if tally.response_seconds:
+            self.runs.append(tally.response_seconds)
+
+    def metrics(self) -> core.Metrics:
+        seconds = list(chain.from_iterable(self.runs))
+        return core.Metrics.from_tally(core.Tally(*self.counts, seconds))
+
+
 def figures(scope: DashboardScope, window: Window, now: datetime) -> Figures:
     """The window's figures: total, per agent, per marketplace and per day."""
     groups = rollups.collect(
@@ -140,31 +162,35 @@ def figures(scope: DashboardScope, window: Window, now: datetime) -> Figures:
         rollups=_rollups(scope),
         messages=_messages(scope),
     )
-    total = core.Tally()
-    agents: dict[int | None, core.Tally] = {}
-    marketplaces: dict[str | None, core.Tally] = {}
-    days: dict[date, core.Tally] = {}
+    total = _Sum()
+    agents: dict[int | None, _Sum] = defaultdict(_Sum)
+    marketplaces: dict[str | None, _Sum] = defaultdict(_Sum)
+    days: dict[date, _Sum] = defaultdict(_Sum)
     for group in groups:
-        total.merge(group.tally)
-        agents.setdefault(group.agent_id, core.Tally()).merge(group.tally)
-        marketplaces.setdefault(group.marketplace_id, core.Tally()).merge(group.tally)
-        days.setdefault(group.day, core.Tally()).merge(group.tally)
+        t = group.tally
+        t.response_seconds.sort()  # rollups store them sorted; live days arrive unsorted
+        counts = (t.received, t.within_24h, t.late, t.unanswered, t.pending, t.nrn)
+        for bucket in (
+            total,
+            agents[group.agent_id],
+            marketplaces[group.marketplace_id],
+            days[group.day],
+        ):
+            bucket.add(t, counts)
     names = _agent_names([a for a in agents if a is not None])
-    result = Figures(window, core.Metrics.from_tally(total), total.histogram())
-    for agent_id, tally in agents.items():
+    result = Figures(window, total.metrics(), core.histogram_of_sorted(total.runs))
+    for agent_id, summed in agents.items():
         label = names.get(agent_id, _("Former member")) if agent_id else _("No agent")
-        result.by_agent.append(Breakdown(agent_id, label, core.Metrics.from_tally(tally)))
+        result.by_agent.append(Breakdown(agent_id, label, summed.metrics()))
     result.by_agent.sort(key=lambda b: (b.key is None, b.label.lower()))
-    for marketplace_id, tally in marketplaces.items():
+    for marketplace_id, summed in marketplaces.items():
         label = marketplace_label(marketplace_id)
-        result.by_marketplace.append(
-            Breakdown(marketplace_id, label, core.Metrics.from_tally(tally))
-        )
+        result.by_marketplace.append(Breakdown(marketplace_id, label, summed.metrics()))
     result.by_marketplace.sort(key=lambda b: b.label)
     day = window.first
     while day <= window.last:
-        tally = days.get(day, core.Tally())
-        result.by_day.append(Breakdown(day, day.isoformat(), core.Metrics.from_tally(tally)))
+        summed = days.get(day) or _Sum()
+        result.by_day.append(Breakdown(day, day.isoformat(), summed.metrics()))
         day += timedelta(days=1)
     return result
 

@@ -257,3 +257,12 @@ def test_elapsed_time_is_real_time_even_for_times_in_one_named_zone():
     answered = datetime(2025, 10, 26, 11, 30, tzinfo=BERLIN)
     assert core.elapsed_seconds(received, answered) == 24.5 * H
     assert core.outcome(received, answered, None, answered) == core.Outcome.LATE
+
+
+def test_histogram_of_sorted_runs_matches_the_plain_histogram():
+    values = [0, 59, H, H + 1, 7 * H, 24 * H, 24 * H + 1, 47 * H, 48 * H, 49 * H, 200 * H]
+    tally = core.Tally()
+    for seconds in values:
+        tally.add(core.Outcome.WITHIN_24H, seconds)
+    runs = [sorted(values[::2]), sorted(values[1::2]), []]
+    assert core.histogram_of_sorted(runs) == tally.histogram()
