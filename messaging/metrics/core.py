@@ -19,11 +19,10 @@ the choices we made where Amazon is silent are listed on the dashboard page, `CH
 from __future__ import annotations
 
 import json
-import statistics
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from enum import StrEnum
 
 RESPONSE_WINDOW_SECONDS = 24 * 60 * 60
@@ -140,10 +139,14 @@ class Contact:
 def elapsed_seconds(start: datetime, end: datetime) -> int:
     """Whole seconds from `start` to `end` (fractions dropped, never negative).
 
-    Both are converted to UTC first: Python subtracts two times of the same zone by their wall
-    clocks, which would be an hour off across a daylight-saving change.
+    Python subtracts two times that share a named zone (Europe/Berlin) by their wall clocks,
+    an hour off across a daylight-saving change, so those are converted to UTC first; times
+    with fixed offsets (UTC from the database, offsets from the event log) subtract exactly.
     """
-    return max(0, int((end.astimezone(UTC) - start.astimezone(UTC)).total_seconds()))
+    if not (type(start.tzinfo) is timezone and type(end.tzinfo) is timezone):
+        start, end = start.astimezone(UTC), end.astimezone(UTC)
+    delta = end - start
+    return max(0, delta.days * 86400 + delta.seconds)
 
 
 def outcome(
@@ -209,6 +212,16 @@ class Tally:
         return bars
 
 
+def median(values: list[int]) -> float:
+    """The median (the mean of the middle two for an even count). Sorts `values` in place,
+    which is nearly free when they are concatenated sorted lists."""
+    values.sort()
+    middle = len(values) // 2
+    if len(values) % 2:
+        return float(values[middle])
+    return (values[middle - 1] + values[middle]) / 2
+
+
 def histogram_of_sorted(runs: Iterable[list[int]]) -> list[int]:
     """`Tally.histogram` for response times given as already sorted lists (rollup rows):
     a few binary searches per list instead of one per value."""
@@ -262,7 +275,7 @@ class Metrics:
             nrn=tally.nrn,
             pct_within_24h=round(100.0 * tally.within_24h / measured, 2) if measured else None,
             avg_response_seconds=round(sum(times) / len(times), 1) if times else None,
-            median_response_seconds=float(statistics.median(times)) if times else None,
+            median_response_seconds=median(times) if times else None,
         )
 
     def as_dict(self) -> dict[str, int | float | None]:

@@ -88,17 +88,38 @@ def contact_of(row: tuple) -> tuple[core.Contact, int | None]:
 
 
 def group_rows(rows: Iterable[tuple], zone: ZoneInfo, now: datetime) -> list[GroupDay]:
+    """Tally `MESSAGE_FIELDS` rows per (day in `zone`, marketplace, agent), as of `now`."""
     groups: dict[tuple, GroupDay] = {}
-    for row in rows:
-        contact, agent = contact_of(row)
-        if contact.received_at > now:
+    day_of = _DayFinder(zone)
+    for _, _, received, answered, nrn, marketplace, assignee, author in rows:
+        if received > now:
             continue
-        key = (core.local_day(contact.received_at, zone), contact.marketplace, agent)
+        agent = attributed_agent(answered, author, assignee)
+        key = (day_of(received), marketplace, agent)
         group = groups.get(key)
         if group is None:
             group = groups[key] = GroupDay(*key, core.Tally())
-        group.tally.add_contact(contact, now)
+        result = core.outcome(received, answered, nrn, now)
+        seconds = None
+        if result is core.Outcome.WITHIN_24H or result is core.Outcome.LATE:
+            seconds = core.elapsed_seconds(received, answered)
+        group.tally.add(result, seconds)
     return list(groups.values())
+
+
+class _DayFinder:
+    """`core.local_day`, remembering the last day's bounds: rows come mostly day by day."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+        self.start = self.end = None
+        self.day: date | None = None
+
+    def __call__(self, instant: datetime) -> date:
+        if self.start is None or not (self.start <= instant < self.end):
+            self.day = core.local_day(instant, self.zone)
+            self.start, self.end = core.day_bounds(self.day, self.zone)
+        return self.day
 
 
 def _day_ranges(days: Iterable[date]) -> list[tuple[date, date]]:
@@ -173,7 +194,7 @@ def collect(
             _, end = core.day_bounds(day_last, zone)
             condition |= Q(occurred_at__gte=start, occurred_at__lt=end)
         rows = messages.filter(condition, occurred_at__lte=now).values_list(*MESSAGE_FIELDS)
-        result.extend(group_rows(rows.iterator(chunk_size=5000), zone, now))
+        result.extend(group_rows(rows, zone, now))
     return result
 
 

@@ -133,7 +133,7 @@ class Figures:
 
 
 class _Sum:
-    """Counts added up, response times kept as the sorted lists they came in (not copied)."""
+    """Counts added up, plus the response times as a list of sorted lists (not copied)."""
 
     __slots__ = ("counts", "runs")
 
@@ -141,15 +141,21 @@ class _Sum:
         self.counts = [0, 0, 0, 0, 0, 0]
         self.runs: list[list[int]] = []
 
-    def add(self, tally: core.Tally, counts: tuple[int, ...]) -> None:
+    def add(self, counts: tuple[int, ...] | list[int], runs: list[list[int]]) -> None:
         for index, value in enumerate(counts):
             self.counts[index] += value
-        if tally.response_seconds:
-            self.runs.append(tally.response_seconds)
+        self.runs.extend(run for run in runs if run)
 
-    def metrics(self) -> core.Metrics:
-        seconds = list(chain.from_iterable(self.runs))
-        return core.Metrics.from_tally(core.Tally(*self.counts, seconds))
+    def merged(self) -> list[int]:
+        """All response times, sorted. Sorting concatenated sorted lists costs little when
+        they are few and long, so breakdowns are merged from their largest parts upward."""
+        values = list(chain.from_iterable(self.runs))
+        values.sort()
+        return values
+
+    def metrics(self, merged: list[int] | None = None) -> core.Metrics:
+        values = self.merged() if merged is None else merged
+        return core.Metrics.from_tally(core.Tally(*self.counts, values))
 
 
 def figures(scope: DashboardScope, window: Window, now: datetime) -> Figures:
@@ -162,30 +168,38 @@ def figures(scope: DashboardScope, window: Window, now: datetime) -> Figures:
         rollups=_rollups(scope),
         messages=_messages(scope),
     )
-    total = _Sum()
-    agents: dict[int | None, _Sum] = defaultdict(_Sum)
-    marketplaces: dict[str | None, _Sum] = defaultdict(_Sum)
+    cells: dict[tuple[str | None, int | None], _Sum] = defaultdict(_Sum)
     days: dict[date, _Sum] = defaultdict(_Sum)
     for group in groups:
         t = group.tally
         t.response_seconds.sort()  # rollups store them sorted; live days arrive unsorted
         counts = (t.received, t.within_24h, t.late, t.unanswered, t.pending, t.nrn)
-        for bucket in (
-            total,
-            agents[group.agent_id],
-            marketplaces[group.marketplace_id],
-            days[group.day],
-        ):
-            bucket.add(t, counts)
+        cells[(group.marketplace_id, group.agent_id)].add(counts, [t.response_seconds])
+        days[group.day].add(counts, [t.response_seconds])
+    # Each (marketplace, agent) cell is sorted once; agents and marketplaces merge a few long
+    # sorted cells, and the total merges the marketplaces.
+    agents: dict[int | None, _Sum] = defaultdict(_Sum)
+    marketplaces: dict[str | None, _Sum] = defaultdict(_Sum)
+    for (marketplace_id, agent_id), cell in cells.items():
+        values = cell.merged()
+        agents[agent_id].add(cell.counts, [values])
+        marketplaces[marketplace_id].add(cell.counts, [values])
+    total = _Sum()
+    merged_marketplaces = {}
+    for marketplace_id, summed in marketplaces.items():
+        merged_marketplaces[marketplace_id] = summed.merged()
+        total.add(summed.counts, [merged_marketplaces[marketplace_id]])
+    total_values = total.merged()
+    result = Figures(window, total.metrics(total_values), core.histogram_of_sorted([total_values]))
     names = _agent_names([a for a in agents if a is not None])
-    result = Figures(window, total.metrics(), core.histogram_of_sorted(total.runs))
     for agent_id, summed in agents.items():
         label = names.get(agent_id, _("Former member")) if agent_id else _("No agent")
         result.by_agent.append(Breakdown(agent_id, label, summed.metrics()))
     result.by_agent.sort(key=lambda b: (b.key is None, b.label.lower()))
     for marketplace_id, summed in marketplaces.items():
         label = marketplace_label(marketplace_id)
-        result.by_marketplace.append(Breakdown(marketplace_id, label, summed.metrics()))
+        metrics = summed.metrics(merged_marketplaces[marketplace_id])
+        result.by_marketplace.append(Breakdown(marketplace_id, label, metrics))
     result.by_marketplace.sort(key=lambda b: b.label)
     day = window.first
     while day <= window.last:

@@ -1,5 +1,6 @@
 """The response-time dashboard page: who sees what, what it shows, how many queries it takes."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -195,3 +196,14 @@ def test_query_count_does_not_grow_with_messages(
     with django_assert_max_num_queries(14):
         response = client.get(URL, {"window": "90"})
     assert response.context["figures"].total.received == 66
+
+
+def test_chart_coordinates_stay_plain_numbers_in_languages_with_decimal_commas(
+    client, team, history
+):
+    client.force_login(team.owner)
+    content = client.get(URL, {"window": "7"}, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    coordinates = re.findall(r'<circle class="dot pct" cx="([^"]+)" cy="([^"]+)"', content)
+    assert coordinates
+    for x, y in coordinates:
+        assert float(x) >= 0 and float(y) >= 0

@@ -133,3 +133,16 @@ def test_nrn_on_an_answered_thread_needs_nothing_in_seller_central(team):
     reply(thread, UTC_NOON + timedelta(hours=1))
     services.mark_no_response_needed(thread, team.agent)
     assert not SellerCentralNrn.objects.exists()
+
+
+def test_rebuild_command_rebuilds_an_accounts_rollups(team):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    thread = ThreadFactory(seller_account=team.account, last_activity_at=UTC_NOON)
+    MessageFactory(thread=thread, direction="in", occurred_at=UTC_NOON)  # loaded without hooks
+    out = StringIO()
+    call_command("rebuild_response_rollups", "--account", str(team.account.pk), stdout=out)
+    assert "Sunny Kitchen GmbH: 1 days rebuilt" in out.getvalue()
+    assert ResponseDay.objects.get().received == 1

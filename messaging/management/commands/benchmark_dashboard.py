@@ -1,5 +1,7 @@
 """Print the dashboard's server time for a 90-day view at 10,000 and 1,000,000 messages."""
 
+import os
+
 from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.models import Membership, Role
@@ -24,6 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         sizes = [int(s.replace("_", "")) for s in str(options["sizes"]).split(",") if s.strip()]
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        self.stdout.write(f"{os.cpu_count()} CPUs, load average {load} (other work slows this)")
         for size in sizes:
             account = benchmark.benchmark_account(size)
             if account is None:
