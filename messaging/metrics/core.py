@@ -264,18 +264,46 @@ class Metrics:
 
     @classmethod
     def from_tally(cls, tally: Tally) -> Metrics:
-        measured = tally.within_24h + tally.late + tally.unanswered
         times = tally.response_seconds
+        return cls.build(
+            counts=(
+                tally.received,
+                tally.within_24h,
+                tally.late,
+                tally.unanswered,
+                tally.pending,
+                tally.nrn,
+            ),
+            answered=len(times),
+            seconds_sum=sum(times),
+            median_seconds=median(times) if times else None,
+        )
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        counts: tuple[int, int, int, int, int, int],
+        answered: int,
+        seconds_sum: int,
+        median_seconds: float | None,
+    ) -> Metrics:
+        """From counts (received, within_24h, late, unanswered, pending, nrn) and the count,
+        sum and median of the response times, however they were obtained."""
+        received, within, late, unanswered, pending, nrn = counts
+        measured = within + late + unanswered
         return cls(
-            received=tally.received,
-            within_24h=tally.within_24h,
-            late=tally.late,
-            unanswered=tally.unanswered,
-            pending=tally.pending,
-            nrn=tally.nrn,
-            pct_within_24h=round(100.0 * tally.within_24h / measured, 2) if measured else None,
-            avg_response_seconds=round(sum(times) / len(times), 1) if times else None,
-            median_response_seconds=median(times) if times else None,
+            received=received,
+            within_24h=within,
+            late=late,
+            unanswered=unanswered,
+            pending=pending,
+            nrn=nrn,
+            pct_within_24h=round(100.0 * within / measured, 2) if measured else None,
+            avg_response_seconds=round(seconds_sum / answered, 1) if answered else None,
+            median_response_seconds=(
+                float(median_seconds) if answered and median_seconds is not None else None
+            ),
         )
 
     def as_dict(self) -> dict[str, int | float | None]:

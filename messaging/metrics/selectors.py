@@ -157,9 +157,21 @@ class _Sum:
         values = self.merged() if merged is None else merged
         return core.Metrics.from_tally(core.Tally(*self.counts, values))
 
+    def metrics_without_median(self) -> core.Metrics:
+        """The same figures but the median, without sorting anything."""
+        return core.Metrics.build(
+            counts=tuple(self.counts),
+            answered=sum(map(len, self.runs)),
+            seconds_sum=sum(map(sum, self.runs)),
+            median_seconds=None,
+        )
 
-def figures(scope: DashboardScope, window: Window, now: datetime) -> Figures:
-    """The window's figures: total, per agent, per marketplace and per day."""
+
+def figures(
+    scope: DashboardScope, window: Window, now: datetime, *, day_medians: bool = False
+) -> Figures:
+    """The window's figures: total, per agent, per marketplace and per day. The page's daily
+    trend needs no median per day; the CSV export asks for them (`day_medians`)."""
     groups = rollups.collect(
         scope.account,
         window.first,
@@ -204,7 +216,8 @@ def figures(scope: DashboardScope, window: Window, now: datetime) -> Figures:
     day = window.first
     while day <= window.last:
         summed = days.get(day) or _Sum()
-        result.by_day.append(Breakdown(day, day.isoformat(), summed.metrics()))
+        metrics = summed.metrics() if day_medians else summed.metrics_without_median()
+        result.by_day.append(Breakdown(day, day.isoformat(), metrics))
         day += timedelta(days=1)
     return result
 

@@ -114,7 +114,7 @@ def figures_csv(request: HttpRequest) -> HttpResponse:
     resolved = _resolve(request)
     if resolved is None:
         raise Http404
-    figures = selectors.figures(resolved.scope, resolved.window, resolved.now)
+    figures = selectors.figures(resolved.scope, resolved.window, resolved.now, day_medians=True)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(resolved, "figures")}"'
     writer = csv.writer(response)

@@ -155,8 +155,11 @@ def test_dashboard_and_command_agree_on_the_same_history(berlin_team, tmp_path):
     assert stored.total.as_dict() == expected
 
     contacts = core.replay(core.read_events(log.read_text().splitlines()), now)
+    assert stored.histogram == core.tally_contacts(contacts, now, start, end).histogram()
+    assert live.histogram == stored.histogram
     per_day = core.daily(contacts, now, zone, start, end)
-    dashboard_days = {b.key: b.metrics for b in stored.by_day if b.metrics.received}
+    with_medians = selectors.figures(scope, window, now, day_medians=True)
+    dashboard_days = {b.key: b.metrics for b in with_medians.by_day if b.metrics.received}
     assert dashboard_days == {day: core.Metrics.from_tally(t) for day, t in per_day.items()}
 
     per_marketplace = {}

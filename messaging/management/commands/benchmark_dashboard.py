@@ -50,4 +50,9 @@ class Command(BaseCommand):
                 f"median {timing.median_ms:.0f} ms, best {timing.best_ms:.0f} ms, "
                 f"first {timing.cold_ms:.0f} ms, {timing.queries} queries; "
                 f"figures alone {timing.figures_ms:.0f} ms"
+                + (
+                    f"; CPU used per request (web + database) {timing.cpu_ms:.0f} ms"
+                    if timing.cpu_ms is not None
+                    else ""
+                )
             )
