@@ -209,3 +209,14 @@ def test_read_only_member_gets_403_and_outsider_404_on_preferences(client, team)
         client.post(PREFS, {"account": team.account.pk, "at_risk_email": "on"}).status_code == 404
     )
     assert client.get(PREFS).status_code == 200
+
+
+def test_preferences_page_query_count_does_not_grow_with_accounts(
+    client, team, django_assert_max_num_queries
+):
+    for _ in range(12):
+        MembershipFactory(user=team.owner, role=Role.ADMIN)
+    client.force_login(team.owner)
+    with django_assert_max_num_queries(8):
+        response = client.get(PREFS)
+    assert response.content.decode().count('name="at_risk_email"') == 13
