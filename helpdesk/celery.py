@@ -6,6 +6,7 @@ Tasks live in each app's `tasks.py`; they are a few lines that call a service.
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
@@ -34,5 +35,24 @@ app.conf.beat_schedule = {
         "task": "orders.tasks.purge_buyer_data",
         "schedule": 3600.0,
         "options": {"expires": 3000},
+    },
+    "metrics-refresh-rollups": {
+        "task": "messaging.metrics.tasks.refresh_rollups",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "metrics-at-risk-alerts": {
+        "task": "messaging.metrics.tasks.send_at_risk_alerts",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    "metrics-daily-summaries": {
+        "task": "messaging.metrics.tasks.send_daily_summaries",
+        "schedule": 900.0,
+        "options": {"expires": 890},
+    },
+    "metrics-nightly-rollup-rebuild": {
+        "task": "messaging.metrics.tasks.rebuild_recent_rollups",
+        "schedule": crontab(hour=3, minute=17),
     },
 }

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "csp",
+    "messaging.metrics",
 ]
 
 MIDDLEWARE = [

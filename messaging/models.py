@@ -253,6 +253,12 @@ class Message(models.Model):
                 condition=models.Q(outgoing_state__in=["queued", "sending", "failed"]),
                 name="message_outbox_idx",
             ),
+            # Response metrics read a seller's buyer messages by the day they were received.
+            models.Index(
+                fields=["occurred_at"],
+                condition=models.Q(direction="in"),
+                name="message_inbound_time_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts import audit, scoping
 from accounts.models import User
 
+from .metrics import hooks as metrics_hooks
 from .models import Channel, Direction, Message, OutgoingState, Thread, ThreadStatus
 
 
@@ -103,6 +104,7 @@ def record_buyer_message(thread: Thread, message: Message) -> None:
         thread.last_activity_at = at
         thread.snippet = " ".join(message.text.split())[:200]
     thread.save()
+    metrics_hooks.buyer_message_recorded(thread, message)
 
 
 def record_reply_sent(message: Message, sent_at: datetime | None = None) -> None:
@@ -116,6 +118,7 @@ def record_reply_sent(message: Message, sent_at: datetime | None = None) -> None
     _recompute(thread, message.author, message.sent_at)
     thread.last_activity_at = max(thread.last_activity_at, message.sent_at)
     thread.save()
+    metrics_hooks.thread_changed(thread)
 
 
 def record_reply_rejected(message: Message, reason: str) -> None:
@@ -129,6 +132,7 @@ def record_reply_rejected(message: Message, reason: str) -> None:
     if thread.clock_started_at is not None and thread.status == ThreadStatus.CLOSED:
         _set_status(thread, ThreadStatus.NEEDS_REPLY, None, now)
     thread.save()
+    metrics_hooks.thread_changed(thread)
 
 
 @transaction.atomic
@@ -145,6 +149,7 @@ def mark_no_response_needed(thread: Thread, actor: User, reason: str = "") -> Th
     thread.no_response_reason = reason[:200]
     thread.stop_clock()
     thread.save()
+    metrics_hooks.no_response_needed_marked(thread, actor, now)
     audit.record(
         actor,
         "thread.no_response_needed",
@@ -171,6 +176,7 @@ def undo_no_response_needed(thread: Thread, actor: User) -> Thread:
     if thread.clock_started_at is None and _responses(thread):
         _set_status(thread, ThreadStatus.REPLIED, actor, now)
     thread.save()
+    metrics_hooks.no_response_needed_undone(thread, marked_at)
     audit.record(
         actor,
         "thread.no_response_needed_undone",
@@ -216,6 +222,7 @@ def assign(thread: Thread, actor: User, assignee: User | None) -> Thread:
     previous = thread.assignee_id
     thread.assignee = assignee
     thread.save(update_fields=["assignee"])
+    metrics_hooks.thread_changed(thread)
     audit.record(
         actor,
         "thread.assigned",

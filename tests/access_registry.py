@@ -127,6 +127,20 @@ class SweepObjects:
         return attachment
 
     @cached_property
+    def nrn_reminder(self):
+        from django.utils import timezone
+
+        from messaging.metrics.models import SellerCentralNrn
+
+        return SellerCentralNrn.objects.create(
+            thread=self.thread,
+            seller_account=self.team.account,
+            marketplace_id=self.thread.marketplace_id or "",
+            marked_at=timezone.now(),
+            newest_received_at=timezone.now(),
+        )
+
+    @cached_property
     def mailbox(self):
         return MailboxFactory(seller_account=self.team.account)
 
@@ -151,6 +165,10 @@ class SweepObjects:
 
 def _account(o: SweepObjects) -> dict:
     return {"account_id": o.team.account.pk}
+
+
+def _account_query(o: SweepObjects) -> dict:
+    return {"account": o.team.account.pk}
 
 
 def _member(o: SweepObjects) -> dict:
@@ -189,6 +207,16 @@ ROUTES: dict[str, Route] = {
     "orders:connection": seller(get=Action.MANAGE, post=Action.MANAGE, kwargs=_account),
     "orders:test_connection": seller(post=Action.MANAGE, kwargs=_account),
     "orders:order_panel": seller(get=Action.VIEW, kwargs=lambda o: {"order_id": o.order.pk}),
+    "messaging:dashboard": seller(get=Action.VIEW, query=_account_query),
+    "messaging:dashboard_figures_csv": seller(get=Action.VIEW, query=_account_query),
+    "messaging:dashboard_messages_csv": seller(get=Action.VIEW, query=_account_query),
+    "messaging:dashboard_alerts": personal(
+        "the person's own email choices; a save names an account checked by scoping.require",
+        methods=("GET", "POST"),
+    ),
+    "messaging:dashboard_nrn_done": seller(
+        post=Action.REPLY, kwargs=lambda o: {"reminder_id": o.nrn_reminder.pk}
+    ),
     "team:index": personal("lists only the teams the person manages"),
     "team:members": seller(get=Action.MANAGE, kwargs=_account),
     "team:invite": seller(post=Action.MANAGE, kwargs=_account),
