@@ -38,6 +38,9 @@ class Grant:
     marketplace_ids: frozenset[str]  # empty: every marketplace
     assigned_only: bool
     two_factor_required: bool = False  # the account's owner made a second factor mandatory
+    # Shown on every page (banners, account pickers) without another query.
+    seller_account_name: str = ""
+    connection_state: str = ""
 
     def allows(self, action: str) -> bool:
         return action in ROLE_ACTIONS[self.role]
@@ -52,7 +55,11 @@ def grants(user: User) -> list[Grant]:
         return cached
     memberships = (
         Membership.objects.filter(user=user, is_active=True)
-        .annotate(two_factor_required=F("seller_account__require_two_factor"))
+        .annotate(
+            two_factor_required=F("seller_account__require_two_factor"),
+            seller_account_name=F("seller_account__name"),
+            connection_state=F("seller_account__connection_state"),
+        )
         .prefetch_related("marketplaces")
         .order_by("seller_account_id")
     )
@@ -63,6 +70,8 @@ def grants(user: User) -> list[Grant]:
             marketplace_ids=frozenset(mp.id for mp in m.marketplaces.all()),
             assigned_only=m.assigned_only and m.role in (Role.AGENT, Role.READ_ONLY),
             two_factor_required=m.two_factor_required,
+            seller_account_name=m.seller_account_name,
+            connection_state=m.connection_state,
         )
         for m in memberships
     ]
