@@ -19,4 +19,9 @@ app.conf.beat_schedule = {
         "schedule": 30.0,
         "options": {"expires": 25},
     },
+    "pull-mailboxes": {
+        "task": "messaging.tasks.pull_all_mailboxes",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }

@@ -14,7 +14,7 @@ import unicodedata
 from accounts.marketplaces import BY_ID, by_alias_domain
 
 ALIAS = re.compile(
-    r"^(?P<token>[a-z0-9][a-z0-9._-]*?)(?:\+[^@]*)?@(?P<domain>marketplace\.amazon\.[a-z]{2,3}(?:\.[a-z]{2})?)$",
+    r"^(?P<token>[a-z0-9][a-z0-9._-]{0,63}?)(?:\+[^@]{0,100})?@(?P<domain>marketplace\.amazon\.[a-z]{2,3}(?:\.[a-z]{2})?)$",
     re.IGNORECASE,
 )
 ALIAS_IN_TEXT = re.compile(
