@@ -364,6 +364,9 @@ class MaildirSeenKey(models.Model):
             models.UniqueConstraint(fields=["mailbox", "key"], name="maildir_seen_key_unique")
         ]
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class NoticeKind(models.TextChoices):
     SYSTEM_NOTICE = "system_notice", _("Amazon notice")
@@ -432,7 +435,9 @@ class QuarantinedMail(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["mailbox", "sha256"], name="quarantine_mailbox_sha_unique")
+            models.UniqueConstraint(
+                fields=["mailbox", "sha256"], name="quarantine_mailbox_sha_unique"
+            )
         ]
         indexes = [models.Index(fields=["mailbox", "-created_at"], name="quarantine_recent_idx")]
 

@@ -23,7 +23,7 @@ ALIAS_IN_TEXT = re.compile(
 AMAZON_SENDER = re.compile(r"(?:^|\.)amazon(?:\.[a-z]{2,3}){1,2}$", re.IGNORECASE)
 MAIL_SYSTEM_SENDER = re.compile(r"^(?:mailer-daemon|postmaster|mail-daemon)@", re.IGNORECASE)
 DISPLAY_NAME_SUFFIX = re.compile(
-    r"\s*[-–—|]\s*(?:amazon\s+marketplace|marketplace\s+amazon|amazon\.?[a-z.]*)\s*$",
+    r"\s*[-–—|]\s*(?:amazon\s+marketplace|marketplace\s+amazon|amazon\.?[a-z.]*)\s*$",  # noqa: RUF001
     re.IGNORECASE,
 )
 _DASH = "\\-\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"

@@ -15,7 +15,10 @@ from . import addresses
 from .types import ParsedMail
 
 WINDOW = timedelta(days=7)  # Amazon answers within minutes; a week covers a worker backlog
-_REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|aw|sv|vs|antw|rif|r|res|答复|回复|返信)\s*[:：]\s*)+", re.I)
+_REPLY_PREFIX = re.compile(
+    r"^(?:\s*(?:re|aw|sv|vs|antw|rif|r|res|答复|回复|返信)\s*[:：]\s*)+",  # noqa: RUF001
+    re.I,
+)
 
 
 def normalise_subject(subject: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import Message
@@ -18,7 +18,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from . import addresses, classify
 from .decode import decode_bytes, decode_header_value
-from .language import detect_language
+from .language import detect_language, detect_languages
 from .text import buyer_text, html_to_text, notice_text, sanitise_html
 from .types import MailKind, ParsedAttachment, ParsedMail, UnparseableMail
 
@@ -49,8 +49,12 @@ def parse_mail(
     *,
     received_at: datetime | None = None,
     max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
+    detect: bool = True,
 ) -> ParsedMail:
-    """Parse one raw mail. `received_at` (from the mailbox) stands in for a missing Date."""
+    """Parse one raw mail. `received_at` (from the mailbox) stands in for a missing Date.
+
+    With `detect=False` the language is left as the marketplace's default, for a caller that
+    detects a whole batch at once (`with_languages`)."""
     digest = hashlib.sha256(raw).hexdigest()
     try:
         message = message_from_bytes(raw)
@@ -118,7 +122,9 @@ def parse_mail(
             buyer_alias=alias,
             buyer_name=addresses.buyer_name_from_display(alias_name)[:200],
             marketplace_id=marketplace_id,
-            language=detect_language(words, addresses.default_language(marketplace_id)),
+            language=detect_language(words, addresses.default_language(marketplace_id))
+            if detect
+            else addresses.default_language(marketplace_id),
             text=words,
             **common,
         )
@@ -141,6 +147,16 @@ def parse_mail(
         delivery_failure=failure,
         **common,
     )
+
+
+def with_languages(mails: list[ParsedMail]) -> list[ParsedMail]:
+    """Detect the language of every buyer message in `mails` in one parallel pass."""
+    buyer = [i for i, mail in enumerate(mails) if mail.kind == MailKind.BUYER_MESSAGE]
+    found = detect_languages([mails[i].text for i in buyer], [mails[i].language for i in buyer])
+    out = list(mails)
+    for index, language in zip(buyer, found, strict=True):
+        out[index] = replace(out[index], language=language)
+    return out
 
 
 def _walk(part: Message, body: _Body, cap: int, depth: int, in_report: bool) -> None:

@@ -43,17 +43,16 @@ def start_sync(mailbox: Mailbox, actor: User) -> MailboxSync:
     """Ask a worker to pull the mailbox now. If a pull is already queued or running, that one
     is returned (its progress is what the seller wants to watch)."""
     active = (
-        MailboxSync.objects.filter(
-            mailbox=mailbox, state__in=[SyncState.QUEUED, SyncState.RUNNING]
-        )
+        MailboxSync.objects.filter(mailbox=mailbox, state__in=[SyncState.QUEUED, SyncState.RUNNING])
         .order_by("-created_at")
         .first()
     )
     if active is not None:
         return active
     sync = MailboxSync.objects.create(mailbox=mailbox, requested_by=actor)
-    audit.record(actor, "mailbox.sync_requested", seller_account=mailbox.seller_account_id,
-                 target=mailbox)
+    audit.record(
+        actor, "mailbox.sync_requested", seller_account=mailbox.seller_account_id, target=mailbox
+    )
     transaction.on_commit(lambda: pull_mailbox.delay(mailbox.pk, sync.pk))
     return sync
 

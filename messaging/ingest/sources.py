@@ -7,8 +7,8 @@ ingested is remembered by the caller in checkpoints (UIDVALIDITY/UID, Maildir ke
 
 from __future__ import annotations
 
+import contextlib
 import os
-import socket
 import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -194,7 +194,7 @@ class ImapSource:
         except LoginError as exc:
             self._close()
             raise MailSourceError(f"The IMAP server refused the login: {_text(exc)}") from exc
-        except (IMAPClientError, OSError, socket.timeout, ssl.SSLError) as exc:
+        except (TimeoutError, IMAPClientError, OSError, ssl.SSLError) as exc:
             self._close()
             raise MailSourceError(
                 f"Cannot read {self.folder!r} on {self.host}:{self.port}: {_text(exc)}"
@@ -213,16 +213,14 @@ class ImapSource:
         try:
             self.client.logout()
         except Exception:  # already broken: nothing left to close politely
-            try:
+            with contextlib.suppress(Exception):
                 self.client.shutdown()
-            except Exception:  # noqa: S110 - the socket is gone either way
-                pass
         self.client = None
 
     def _call(self, what: str, func, *args):
         try:
             return func(*args)
-        except (IMAPClientError, OSError, socket.timeout, ssl.SSLError) as exc:
+        except (TimeoutError, IMAPClientError, OSError, ssl.SSLError) as exc:
             raise MailSourceError(f"IMAP {what} failed: {_text(exc)}") from exc
 
     def pending(self) -> list[str]:

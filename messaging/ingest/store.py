@@ -19,7 +19,7 @@ from email.parser import BytesHeaderParser
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -54,6 +54,20 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 # A pull holds its mailbox this long past its last committed batch; a killed worker's claim
 # lapses after it and the next pull continues from the last checkpoint.
 CLAIM_LEASE = timedelta(minutes=2)
+
+
+# What record_buyer_message changes on a thread (saved once per batch), with SQL types.
+THREAD_FIELDS = (
+    ("status", "varchar"),
+    ("status_changed_at", "timestamptz"),
+    ("status_changed_by_id", "bigint"),
+    ("no_response_reason", "varchar"),
+    ("clock_started_at", "timestamptz"),
+    ("response_deadline", "timestamptz"),
+    ("last_activity_at", "timestamptz"),
+    ("snippet", "varchar"),
+    ("buyer_name", "varchar"),
+)
 
 
 class LostClaim(Exception):
@@ -272,10 +286,36 @@ def _store_buyer_messages(
     ]
     if attachments:
         Attachment.objects.bulk_create(attachments)
+    replies = services.replies_by_thread([t.pk for t in threads.values()])
     for thread, message in zip(chosen, messages, strict=True):
-        services.record_buyer_message(thread, message)
+        services.record_buyer_message(
+            thread, message, replies=replies.get(thread.pk, []), save=False
+        )
         outcome.thread_ids.add(thread.pk)
+    _save_threads(list({t.pk: t for t in chosen}.values()))
     outcome.buyer_messages += len(messages)
+
+
+def _save_threads(threads: list[Thread]) -> None:
+    """One UPDATE ... FROM (VALUES ...) for every thread of the batch: Django's bulk_update
+    builds a CASE per field and row, which costs more than the rest of the batch together."""
+    if not threads:
+        return
+    columns = ", ".join(name for name, _ in THREAD_FIELDS)
+    row = "(%s::bigint, " + ", ".join(f"%s::{sql_type}" for _, sql_type in THREAD_FIELDS) + ")"
+    assignments = ", ".join(f"{name} = v.{name}" for name, _ in THREAD_FIELDS)
+    table = Thread._meta.db_table
+    sql = (
+        f"UPDATE {table} AS t SET {assignments} FROM (VALUES "  # noqa: S608 - names are ours
+        + ", ".join([row] * len(threads))
+        + f") AS v(id, {columns}) WHERE t.id = v.id"
+    )
+    params: list = []
+    for thread in threads:
+        params.append(thread.pk)
+        params.extend(getattr(thread, name) for name, _ in THREAD_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _referenced_thread(mail: ParsedMail, by_ref: dict[str, Thread]) -> Thread | None:

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Mailbox, MailboxKind, MailboxSync, MaildirSeenKey, SyncState
-from .parse import parse_mail
+from .parse import parse_mail, with_languages
 from .sources import ImapSource, MaildirSource, MailSource, MailSourceError, PasswordLogin
 from .store import CLAIM_LEASE, LostClaim, store_batch
 from .types import ParsedMail, RawMail, UnparseableMail
@@ -86,7 +86,21 @@ def open_source(mailbox: Mailbox) -> AbstractContextManager[MailSource]:
     )
 
 
-def parse_safely(raw: RawMail) -> ParsedMail | UnparseableMail:
+def parse_batch(raws: list[RawMail]) -> list[ParsedMail | UnparseableMail]:
+    """`parse_safely` for a batch, detecting the buyers' languages in one parallel pass."""
+    parsed = [parse_safely(raw, detect=False) for raw in raws]
+    good = [i for i, mail in enumerate(parsed) if isinstance(mail, ParsedMail)]
+    try:
+        detected = with_languages([parsed[i] for i in good])
+    except Exception:  # never lose a batch to language detection: keep the defaults
+        log.warning("language detection failed for a batch", exc_info=True)
+        return parsed
+    for index, mail in zip(good, detected, strict=True):
+        parsed[index] = mail
+    return parsed
+
+
+def parse_safely(raw: RawMail, *, detect: bool = True) -> ParsedMail | UnparseableMail:
     """Parse, turning every failure into an UnparseableMail that says why."""
     if raw.too_large:
         return UnparseableMail(
@@ -98,6 +112,7 @@ def parse_safely(raw: RawMail) -> ParsedMail | UnparseableMail:
             raw.data,
             received_at=raw.received_at,
             max_attachment_bytes=settings.MAIL_ATTACHMENT_MAX_BYTES,
+            detect=detect,
         )
     except UnparseableMail as exc:
         return exc
@@ -135,9 +150,7 @@ def pull_mailbox(
 def _start(mailbox: Mailbox, sync_id: int | None) -> MailboxSync:
     now = timezone.now()
     # Runs left "running" by a killed worker: this pull carries on from their checkpoint.
-    MailboxSync.objects.filter(mailbox=mailbox, state=SyncState.RUNNING).exclude(
-        pk=sync_id
-    ).update(
+    MailboxSync.objects.filter(mailbox=mailbox, state=SyncState.RUNNING).exclude(pk=sync_id).update(
         state=SyncState.FAILED,
         finished_at=now,
         error="Interrupted (the worker stopped); the next pull continued from the last batch.",
@@ -159,7 +172,7 @@ def _pull(mailbox: Mailbox, sync: MailboxSync, token: str, batch_size: int) -> N
         for chunk in batched(pending, batch_size):
             refs = list(chunk)
             raws = source.fetch(refs)
-            items = [(raw, parse_safely(raw)) for raw in raws]
+            items = list(zip(raws, parse_batch(raws), strict=True))
             _store(mailbox, items, source, refs, sync, token)
 
 

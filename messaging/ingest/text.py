@@ -60,7 +60,7 @@ MARKER = re.compile(r"^\s*-{5,}\s*([^-\n][^\n]*?)\s*-{5,}\s*$")
 HEADER_BLOCK_LINE = re.compile(
     r"(?ix)^\s*(?:"
     r"(?:order\s*id|bestellnummer|n[°º]\s*de\s*commande|numero\s*(?:d'|de\s*)?ordine|"
-    r"n[úu]mero\s*de\s*pedido|注文番号|رقم\s*الطلب|номер\s*заказа)\s*[:：#]"
+    r"n[úu]mero\s*de\s*pedido|注文番号|رقم\s*الطلب|номер\s*заказа)\s*[:：#]"  # noqa: RUF001
     r"|\#\s*[0-9A-Z]\d{2}-\d{7}-\d{7}\s*:"
     r"|\d+\s*(?:of|/|x|von|de|di|个|点)\s+.*\[ASIN:\s*[A-Z0-9]{10}\]"
     r"|.*\[ASIN:\s*[A-Z0-9]{10}\]\s*$"
@@ -98,15 +98,15 @@ QUOTE_HEADER = re.compile(
     r"em\s.+\sescreveu\s*:\s*$|"
     r"op\s.+\sschreef.*:\s*$|"
     r"den\s.+\sskrev.*:\s*$|"
-    r".+\s(?:пишет|написал|написала|написал\(а\))\s*:\s*$|"
-    r"在.+写道\s*[:：]\s*$|"
-    r"\d{4}年\d{1,2}月\d{1,2}日.*[:：]\s*$|"
+    r".+\s(?:пишет|написал|написала|написал\(а\))\s*:\s*$|"  # noqa: RUF001
+    r"在.+写道\s*[:：]\s*$|"  # noqa: RUF001
+    r"\d{4}年\d{1,2}月\d{1,2}日.*[:：]\s*$|"  # noqa: RUF001
     r".+\sكتب\s*:\s*$|"
     r"-{2,}\s*(?:original\s+message|ursprüngliche\s+nachricht|message\s+d'origine|"
     r"mensaje\s+original|messaggio\s+originale|mensagem\s+original|"
     r"oorspronkelijk\s+bericht|исходное\s+сообщение|原始邮件|元のメッセージ)\s*-{2,}|"
     r"_{10,}\s*$|"
-    r"(?:from|von|de|da|van|от|发件人|差出人)\s*[:：]\s*.+@.+"
+    r"(?:from|von|de|da|van|от|发件人|差出人)\s*[:：]\s*.+@.+"  # noqa: RUF001
     r")"
 )
 

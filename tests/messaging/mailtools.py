@@ -38,7 +38,9 @@ UNPARSEABLE = {
 }
 
 
-def maildir_mailbox(account, root: Path, name: str = "shop") -> tuple[Mailbox, stdlib_mailbox.Maildir]:
+def maildir_mailbox(
+    account, root: Path, name: str = "shop"
+) -> tuple[Mailbox, stdlib_mailbox.Maildir]:
     """A Maildir mailbox of `account` at root/name (root is MAILDIR_ROOT in the test)."""
     root.mkdir(parents=True, exist_ok=True)
     box = stdlib_mailbox.Maildir(root / name, create=True)
@@ -74,9 +76,8 @@ def buyer_mail(
         mail["In-Reply-To"] = f"<{in_reply_to}>"
         mail["References"] = f"<{in_reply_to}>"
     mail["X-Space-Notification-Type"] = "BBC_MESSAGE_SENT_TO_MERCHANT"
-    mail.set_content(
-        f"------------- Message: -------------\n{text}\n------------- Nachricht beenden -------------\n"
-    )
+    marker = "-------------"
+    mail.set_content(f"{marker} Message: {marker}\n{text}\n{marker} Nachricht beenden {marker}\n")
     for filename, content_type, data in attachments:
         maintype, subtype = content_type.split("/")
         mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)

@@ -66,7 +66,11 @@ def test_resync_creates_no_duplicates(shop):
     for path in corpus_files():
         box.add(path.read_bytes())
     sync.pull_mailbox(mailbox.pk)
-    counts = (Message.objects.count(), SystemNotice.objects.count(), QuarantinedMail.objects.count())
+    counts = (
+        Message.objects.count(),
+        SystemNotice.objects.count(),
+        QuarantinedMail.objects.count(),
+    )
     second = sync.pull_mailbox(mailbox.pk)
     assert second.total == 0
     # Even with the checkpoint gone, Message-IDs and checksums catch every mail.
