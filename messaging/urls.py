@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401 - views register their URLs here
+from django.urls import path
 
 from .views import mailboxes, notices
 
