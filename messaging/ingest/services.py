@@ -3,7 +3,10 @@ Each function is atomic and audited; pulls run on a worker after the commit."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts import audit
@@ -11,11 +14,12 @@ from accounts.models import User
 
 from ..models import Mailbox, MailboxSync, QuarantinedMail, SyncState
 from ..tasks import pull_mailbox
-from .store import store_batch
+from .store import CLAIM_LEASE, store_batch
 from .sync import parse_safely
 from .types import ParsedMail, RawMail, UnparseableMail
 
 SECRET_FIELDS = ("imap_password", "smtp_password")
+QUEUED_PULL_EXPIRES = timedelta(minutes=10)  # no worker took it: a new click queues another
 
 
 @transaction.atomic
@@ -42,8 +46,14 @@ def save_mailbox(mailbox: Mailbox, actor: User, changed: list[str]) -> Mailbox:
 def start_sync(mailbox: Mailbox, actor: User) -> MailboxSync:
     """Ask a worker to pull the mailbox now. If a pull is already queued or running, that one
     is returned (its progress is what the seller wants to watch)."""
+    now = timezone.now()
+    # A pull whose worker died stops counting once its claim would have lapsed.
     active = (
-        MailboxSync.objects.filter(mailbox=mailbox, state__in=[SyncState.QUEUED, SyncState.RUNNING])
+        MailboxSync.objects.filter(mailbox=mailbox)
+        .filter(
+            Q(state=SyncState.QUEUED, created_at__gte=now - QUEUED_PULL_EXPIRES)
+            | Q(state=SyncState.RUNNING, heartbeat_at__gte=now - CLAIM_LEASE)
+        )
         .order_by("-created_at")
         .first()
     )

@@ -299,3 +299,13 @@ def test_notices_query_count(client, team, django_assert_max_num_queries):
 def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("messaging:notice_list"))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_sync_now_after_a_dead_worker_queues_a_new_pull(client, team, mailbox):
+    stale = MailboxSync.objects.create(
+        mailbox=mailbox,
+        state=SyncState.RUNNING,
+        heartbeat_at=timezone.now() - timedelta(minutes=30),
+    )
+    login(client, team.owner).post(reverse("messaging:mailbox_sync", args=[mailbox.pk]))
+    assert MailboxSync.objects.exclude(pk=stale.pk).get().state == SyncState.QUEUED

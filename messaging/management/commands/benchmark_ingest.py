@@ -7,6 +7,7 @@ unless --keep is given. Run it against a scratch database, for example:
         "python manage.py migrate -v0 && python manage.py benchmark_ingest"
 """
 
+import os
 import shutil
 import tempfile
 import time
@@ -67,9 +68,10 @@ class Command(BaseCommand):
             maildir_path=directory.name,
         )
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             run = sync.pull_mailbox(mailbox.pk, batch_size=batch_size)
             seconds = time.perf_counter() - started
+            cpu_seconds = time.process_time() - cpu_started
         stored = Message.objects.filter(mailbox=mailbox).count()
         notices = SystemNotice.objects.filter(mailbox=mailbox).count()
         rate = count / seconds
@@ -80,3 +82,9 @@ class Command(BaseCommand):
         self.stdout.write(f"bare email.message_from_bytes: {bare_rate:,.0f} messages/s")
         self.stdout.write(f"ratio ingest / bare parse: {rate / bare_rate:.3f}")
         self.stdout.write(f"queries: {len(queries):,} ({len(queries) / count:.2f} per message)")
+        self.stdout.write(
+            f"CPU time of this process during the ingest: {cpu_seconds:.1f} s "
+            f"({count / cpu_seconds:,.0f} messages per CPU second; PostgreSQL's own work and "
+            f"waiting for a core on a busy machine come on top) · load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
