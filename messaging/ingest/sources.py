@@ -24,6 +24,9 @@ HEADER_READ_LIMIT = 256 * 1024  # bytes read from an oversized Maildir file to f
 IMAP_FETCH_BYTES = 20 * 1024 * 1024  # fetch at most about this much per IMAP round trip
 
 
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}  # a local relay may speak plain IMAP
+
+
 class MailSourceError(Exception):
     """The mailbox cannot be read (connection, login, folder, path); shown on the page."""
 
@@ -187,10 +190,18 @@ class ImapSource:
                 ssl_context=context if self.use_tls else None,
                 timeout=self.timeout,
             )
-            if not self.use_tls and b"STARTTLS" in self.client.capabilities():
-                self.client.starttls(context)
+            if not self.use_tls:
+                if b"STARTTLS" in self.client.capabilities():
+                    self.client.starttls(context)
+                elif self.host not in LOOPBACK:
+                    raise MailSourceError(
+                        f"{self.host} offers no TLS: the password will not be sent unencrypted."
+                    )
             self.login.authenticate(self.client)
             status = self.client.select_folder(self.folder, readonly=True)
+        except MailSourceError:
+            self._close()
+            raise
         except LoginError as exc:
             self._close()
             raise MailSourceError(f"The IMAP server refused the login: {_text(exc)}") from exc

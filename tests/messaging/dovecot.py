@@ -51,7 +51,8 @@ userdb {{
 service imap-login {{
   chroot =
   inet_listener imap {{
-    port = 0
+    address = 127.0.0.1
+    port = {plain_port}
   }}
   inet_listener imaps {{
     port = {port}
@@ -115,7 +116,8 @@ def _self_signed(root: Path) -> Path:
 @dataclass
 class Dovecot:
     root: Path
-    port: int
+    port: int  # implicit TLS
+    plain_port: int  # STARTTLS (plain login refused by ssl = required)
     username: str
     password: str
     cert: Path
@@ -151,11 +153,14 @@ def start_dovecot() -> Dovecot:
     root = Path(tempfile.mkdtemp(prefix="helpdesk-dovecot-"))
     root.chmod(0o755)
     port = free_port()
+    plain_port = free_port()
     password = os.urandom(12).hex()
     cert = _self_signed(root)
     (root / "users").write_text(f"seller:{{PLAIN}}{password}\n")
     (root / "dovecot.conf").write_text(
-        CONFIG.format(root=root, port=port, user=account.pw_name, group=group)
+        CONFIG.format(
+            root=root, port=port, plain_port=plain_port, user=account.pw_name, group=group
+        )
     )
     for sub in ("run", "state", "home"):
         (root / sub).mkdir()
@@ -170,7 +175,7 @@ def start_dovecot() -> Dovecot:
         group=account.pw_gid if run_as_root else None,
         extra_groups=[] if run_as_root else None,
     )
-    server = Dovecot(root, port, "seller", password, cert, process)
+    server = Dovecot(root, port, plain_port, "seller", password, cert, process)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -131,3 +131,13 @@ def test_unreachable_server_shows_the_error(team, dovecot, folder):
     assert run.state == SyncState.FAILED
     mailbox.refresh_from_db()
     assert "Cannot read" in mailbox.last_error and mailbox.last_success_at is None
+
+
+def test_starttls_on_the_plain_port(team, dovecot, folder):
+    name, client = folder
+    client.append(name, fixture("it_return_iso8859-15_qp.eml"))
+    mailbox = imap_mailbox(team, dovecot, name)
+    mailbox.imap_port, mailbox.imap_use_tls = dovecot.plain_port, False
+    mailbox.save()
+    run = sync.pull_mailbox(mailbox.pk)
+    assert (run.state, run.buyer_messages) == (SyncState.DONE, 1), run.error
