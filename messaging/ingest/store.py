@@ -5,7 +5,8 @@ when they point at a thread of the same buyer) and handed to `services.record_bu
 delivery failures are matched to the reply they reject and handed to `record_reply_rejected`;
 other mail becomes a system notice; unreadable mail goes to the quarantine with its raw bytes.
 Deduplication is by Message-ID per mailbox (quarantine: by checksum), so fetching the same
-mail twice stores it once. Query count per batch: a dozen, plus two per buyer message.
+mail twice stores it once. About a dozen queries per batch, whatever its size (plus a few per
+delivery failure, which are rare).
 """
 
 from __future__ import annotations
