@@ -336,3 +336,46 @@ def test_a_lapsed_claim_can_be_taken_over(shop):
         sync_claimed_until=timezone.now() - timedelta(seconds=1)
     )
     assert sync.claim(mailbox.pk)
+
+
+def test_backfilled_message_older_than_a_reply_is_answered_by_it(shop, team):
+    mailbox, box = shop
+    alias, order = "b4b4b4b4b4b4b4b@marketplace.amazon.de", "302-4444444-1212121"
+    thread = ThreadFactory(
+        seller_account=team.account,
+        buyer_alias=alias,
+        amazon_order_id=order,
+        status=ThreadStatus.REPLIED,
+    )
+    reply = MessageFactory(
+        thread=thread,
+        direction=Direction.OUTBOUND,
+        outgoing_state=OutgoingState.SENT,
+        sent_at=timezone.now() - timedelta(hours=1),
+    )
+    old = timezone.now() - timedelta(hours=5)
+    box.add(buyer_mail(alias=alias, order_id=order, when=old, message_id="old@relay.test"))
+    sync.pull_mailbox(mailbox.pk)
+    message = Message.objects.get(message_id="old@relay.test")
+    thread.refresh_from_db()
+    assert message.answered_by == reply and thread.status == ThreadStatus.REPLIED
+    assert thread.clock_started_at is None
+
+
+def test_queries_per_pull_do_not_grow_with_the_number_of_messages(shop):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mailbox, box = shop
+    for n in range(150):
+        box.add(
+            buyer_mail(
+                alias=f"q{n % 40:014d}@marketplace.amazon.de",
+                order_id=f"302-{n % 40:07d}-0000002",
+                message_id=f"q{n}@relay.test",
+            )
+        )
+    with CaptureQueriesContext(connection) as queries:
+        run = sync.pull_mailbox(mailbox.pk, batch_size=200)
+    assert run.buyer_messages == 150
+    assert len(queries) < 40, [q["sql"][:80] for q in queries.captured_queries]
