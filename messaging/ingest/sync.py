@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from datetime import timedelta
 from itertools import islice
@@ -169,11 +170,24 @@ def _pull(mailbox: Mailbox, sync: MailboxSync, token: str, batch_size: int) -> N
         pending = source.pending()
         sync.total = len(pending)
         MailboxSync.objects.filter(pk=sync.pk).update(total=sync.total)
-        for chunk in batched(pending, batch_size):
-            refs = list(chunk)
-            raws = source.fetch(refs)
-            items = list(zip(raws, parse_batch(raws), strict=True))
-            _store(mailbox, items, source, refs, sync, token)
+        chunks = list(batched(pending, batch_size))
+        if not chunks:
+            return
+        # Fetch and parse the next batch on a second thread while this one is being stored:
+        # the database round trips and lingua (which releases the GIL) overlap with parsing.
+        # Only that thread touches the source; only this one touches the database.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail-fetch") as reader:
+            upcoming = reader.submit(_fetch_and_parse, source, chunks[0])
+            for index, refs in enumerate(chunks):
+                items = upcoming.result()
+                if index + 1 < len(chunks):
+                    upcoming = reader.submit(_fetch_and_parse, source, chunks[index + 1])
+                _store(mailbox, items, source, refs, sync, token)
+
+
+def _fetch_and_parse(source: MailSource, refs: list[str]) -> list:
+    raws = source.fetch(refs)
+    return list(zip(raws, parse_batch(raws), strict=True))
 
 
 def _store(mailbox, items, source, refs, sync, token) -> None:
