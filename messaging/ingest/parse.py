@@ -263,8 +263,22 @@ def _embedded_headers(part: Message) -> Message | None:
     return None
 
 
+# The shape nearly every relay header has: `"Name" <addr>`, `Name <addr>` or a bare address.
+# Matching it directly is several times faster than the general RFC 5322 address parser.
+_ONE_ADDRESS = re.compile(
+    r'^\s*(?:"(?P<quoted>[^"\\]*)"|(?P<plain>[^"<>,;:@()\\]*?))\s*<(?P<addr>[^<>\s,;"()]+@[^<>\s,;"()]+)>\s*$'
+    r'|^\s*(?P<bare>[^<>\s,;"()]+@[^<>\s,;"()]+)\s*$'
+)
+
+
 def _first_address(values: list) -> tuple[str, str]:
     """(display name, address) of the first address in the given header values."""
+    if len(values) == 1 and isinstance(values[0], str):
+        match = _ONE_ADDRESS.match(values[0].replace("\r", "").replace("\n", ""))
+        if match:
+            name = match["quoted"] if match["quoted"] is not None else match["plain"] or ""
+            address = match["addr"] or match["bare"]
+            return _single_line(decode_header_value(name)), decode_header_value(address)[:254]
     try:
         pairs = getaddresses([str(v) for v in values])
     except Exception:
