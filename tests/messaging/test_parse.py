@@ -248,11 +248,12 @@ def test_parse_email_command_prints_json():
         check=True,
     )
     data = json.loads(result.stdout)
-    for key in ("kind", "order_id", "buyer_alias", "buyer_name", "marketplace_id", "language",
+    for key in ("kind", "order_id", "buyer_alias", "buyer_name", "marketplace", "language",
                 "subject", "text", "attachments"):  # fmt: skip
         assert key in data
-    assert (data["kind"], data["order_id"], data["language"]) == (
+    assert (data["kind"], data["order_id"], data["language"], data["marketplace"]) == (
         "buyer_message",
         "250-6612934-1187502",
         "ja",
+        "Japan (A1VC38T7YXB528)",
     )

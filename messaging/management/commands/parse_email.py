@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.marketplaces import BY_ID
 from messaging.ingest.parse import parse_mail
 from messaging.ingest.types import UnparseableMail
 
@@ -26,4 +27,7 @@ class Command(BaseCommand):
         except UnparseableMail as exc:
             self.stdout.write(json.dumps({"kind": "unparseable", "error": str(exc)}, indent=2))
             raise CommandError(f"unparseable: {exc}") from exc
-        self.stdout.write(json.dumps(parsed.as_json(), indent=2, ensure_ascii=False))
+        data = parsed.as_json()
+        info = BY_ID.get(parsed.marketplace_id)
+        data["marketplace"] = f"{info.name} ({info.marketplace_id})" if info else ""
+        self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
