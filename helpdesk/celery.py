@@ -55,4 +55,9 @@ app.conf.beat_schedule = {
         "task": "messaging.metrics.tasks.rebuild_recent_rollups",
         "schedule": crontab(hour=3, minute=17),
     },
+    "pull-mailboxes": {
+        "task": "messaging.tasks.pull_all_mailboxes",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }

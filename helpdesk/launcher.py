@@ -28,6 +28,7 @@ from . import embedded
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_ENV_FILE = "local.env"
 DEMO_LOGIN_FILE = "demo-login.txt"
+DEMO_MAILDIR = "demo"  # inside MAILDIR_ROOT; setup_demo points the demo mailbox at it
 
 
 def say(message: str) -> None:
@@ -76,6 +77,7 @@ def local_environment(var_dir: Path, host: str, port: int) -> dict[str, str]:
         "STATIC_ROOT": str(var_dir / "static"),
         "EMAIL_BACKEND": "file",
         "EMAIL_FILE_PATH": str(var_dir / "outgoing-mail"),
+        "MAILDIR_ROOT": str(var_dir / "maildirs"),
         "PYTHONUNBUFFERED": "1",
     }
     for key, value in defaults.items():
@@ -308,6 +310,24 @@ class Launcher:
                 ],
             ),
         ]
+        # The demo seller's buyer mail, written into the Maildir its mailbox reads. A separate
+        # process: production code never imports the sandbox.
+        self.children.insert(
+            0,
+            Child(
+                "mail",
+                [
+                    sys.executable,
+                    "-m",
+                    "sandbox.mail",
+                    "run",
+                    "--maildir",
+                    str(Path(env["MAILDIR_ROOT"]) / DEMO_MAILDIR),
+                    "--every",
+                    "180",
+                ],
+            ),
+        )
         for child in self.children:
             if child.process is None:  # the sandbox is already running
                 child.start(env, self.var_dir / "log")

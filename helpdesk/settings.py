@@ -222,6 +222,13 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Buyer mail ingestion. An attachment over the cap is recorded but not stored; a mail over the
+# message cap is quarantined with its headers only. Maildir mailboxes must live under
+# MAILDIR_ROOT, so a seller admin cannot point one at another seller's mail.
+MAIL_ATTACHMENT_MAX_BYTES = env_int("MAIL_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
+MAIL_MESSAGE_MAX_BYTES = env_int("MAIL_MESSAGE_MAX_BYTES", 100 * 1024 * 1024)
+MAILDIR_ROOT = Path(env_str("MAILDIR_ROOT", str(BASE_DIR / "var" / "maildirs")))
+
 # System mail (alerts, invitations). Replies to buyers go out through each seller's own mailbox.
 EMAIL_BACKEND = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",

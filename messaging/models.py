@@ -59,6 +59,10 @@ class Mailbox(models.Model):
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # One worker pulls a mailbox at a time: it claims the mailbox with a conditional UPDATE
+    # until this lease runs out (renewed after every batch, so a killed worker's claim lapses).
+    sync_claimed_until = models.DateTimeField(null=True, blank=True)
+    sync_claim_token = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name_plural = "mailboxes"
@@ -278,6 +282,8 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=127)
     sha256 = models.CharField(max_length=64)
     is_inline = models.BooleanField(default=False)
+    # Set when the file was not stored (over the size cap): the record says what was left out.
+    skipped_reason = models.TextField(blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["sha256"], name="attachment_sha256_idx")]
@@ -310,3 +316,136 @@ class ReplyTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
+
+
+class SyncState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class MailboxSync(models.Model):
+    """One pull of a mailbox: the progress record the page polls, and what the pull did."""
+
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.CASCADE, related_name="syncs")
+    state = models.CharField(max_length=8, choices=SyncState.choices, default=SyncState.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)  # messages found to fetch
+    processed = models.PositiveIntegerField(default=0)
+    buyer_messages = models.PositiveIntegerField(default=0)
+    notices = models.PositiveIntegerField(default=0)
+    rejections = models.PositiveIntegerField(default=0)  # replies Amazon refused, matched back
+    duplicates = models.PositiveIntegerField(default=0)
+    quarantined = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["mailbox", "-created_at"], name="mailbox_sync_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.mailbox} {self.get_state_display()} {self.processed}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.processed / self.total)) if self.total else 0
+
+
+class MaildirSeenKey(models.Model):
+    """A Maildir message already ingested: the Maildir checkpoint (IMAP uses UIDs instead).
+
+    Written in the same transaction as the messages it stands for."""
+
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mailbox", "key"], name="maildir_seen_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class NoticeKind(models.TextChoices):
+    SYSTEM_NOTICE = "system_notice", _("Amazon notice")
+    DELIVERY_FAILURE = "delivery_failure", _("Delivery failure")
+
+
+class SystemNotice(models.Model):
+    """Mail in the seller's mailbox that is not a buyer message: Amazon's order, shipping and
+    policy mail, and delivery failures. Kept out of the inbox and out of the metrics."""
+
+    seller_account = models.ForeignKey(
+        SellerAccount, on_delete=models.CASCADE, related_name="system_notices"
+    )
+    mailbox = models.ForeignKey(
+        Mailbox, on_delete=models.SET_NULL, null=True, blank=True, related_name="notices"
+    )
+    kind = models.CharField(max_length=16, choices=NoticeKind.choices)
+    message_id = models.TextField()
+    from_address = models.CharField(max_length=254, blank=True)
+    from_amazon = models.BooleanField(default=False)
+    subject = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    notification_type = models.CharField(max_length=64, blank=True)
+    amazon_order_id = models.CharField(max_length=32, blank=True)
+    received_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Delivery failures: the reply they reject (when found) and the reason given.
+    rejected_message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="rejections"
+    )
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailbox", "message_id"], name="system_notice_mailbox_message_id_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["seller_account", "-received_at"], name="notice_account_time_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+def quarantine_path(instance: "QuarantinedMail", filename: str) -> str:
+    return f"quarantine/{instance.sha256[:2]}/{instance.sha256}.eml"
+
+
+class QuarantinedMail(models.Model):
+    """A mail that could not be read, kept byte for byte so an admin can inspect and retry it."""
+
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.CASCADE, related_name="quarantine")
+    source_ref = models.CharField(max_length=255, blank=True)  # IMAP UID or Maildir key
+    raw = models.FileField(upload_to=quarantine_path, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    from_address = models.CharField(max_length=254, blank=True)
+    subject = models.TextField(blank=True)
+    error = models.TextField()
+    attempts = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailbox", "sha256"], name="quarantine_mailbox_sha_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["mailbox", "-created_at"], name="quarantine_recent_idx")]
+
+    def __str__(self) -> str:
+        return self.subject or self.sha256

@@ -85,15 +85,39 @@ def _recompute(thread: Thread, actor: User | None, at: datetime) -> None:
         _set_status(thread, ThreadStatus.REPLIED, actor, at)
 
 
-def record_buyer_message(thread: Thread, message: Message) -> None:
+def replies_by_thread(thread_ids: list[int]) -> dict[int, list[Message]]:
+    """`_responses` of many threads in one query (for ingesting a batch of buyer mail)."""
+    replies: dict[int, list[Message]] = {pk: [] for pk in thread_ids}
+    for reply in Message.objects.filter(
+        thread_id__in=thread_ids,
+        direction=Direction.OUTBOUND,
+        channel=Channel.EMAIL,
+        outgoing_state=OutgoingState.SENT,
+        sent_at__isnull=False,
+    ).order_by("sent_at", "id"):
+        replies[reply.thread_id].append(reply)
+    return replies
+
+
+def record_buyer_message(
+    thread: Thread,
+    message: Message,
+    *,
+    replies: list[Message] | None = None,
+    save: bool = True,
+) -> None:
     """Apply a newly stored buyer message to its (locked) thread.
 
     A message newer than every reply reopens the thread (replied, closed or NRN) and starts the
     clock if it is not already running. A backfilled message older than a reply already sent
     is answered by that reply and changes nothing else.
+
+    A batch caller passes the thread's `replies` (from `replies_by_thread`) and `save=False`,
+    then saves its threads once.
     """
     at = message.occurred_at
-    answer = next((r for r in _responses(thread) if r.sent_at >= at), None)
+    responses = _responses(thread) if replies is None else replies
+    answer = next((r for r in responses if r.sent_at >= at), None)
     if answer is not None:
         message.answered_at, message.answered_by = answer.sent_at, answer
         message.save(update_fields=["answered_at", "answered_by"])
@@ -103,7 +127,8 @@ def record_buyer_message(thread: Thread, message: Message) -> None:
     if at >= thread.last_activity_at:
         thread.last_activity_at = at
         thread.snippet = " ".join(message.text.split())[:200]
-    thread.save()
+    if save:
+        thread.save()
     metrics_hooks.buyer_message_recorded(thread, message)
 
 

@@ -145,6 +145,23 @@ class SweepObjects:
         return MailboxFactory(seller_account=self.team.account)
 
     @cached_property
+    def mailbox_sync(self):
+        from messaging.models import MailboxSync
+
+        return MailboxSync.objects.create(mailbox=self.mailbox)
+
+    @cached_property
+    def quarantined_mail(self):
+        from messaging.models import QuarantinedMail
+
+        item = QuarantinedMail(
+            mailbox=self.mailbox, sha256="0" * 64, size=9, error="canary-subject-7f3q"
+        )
+        item.raw.save("canary.eml", ContentFile(b"Subject: x"), save=False)
+        item.save()
+        return item
+
+    @cached_property
     def tag(self):
         return TagFactory(seller_account=self.team.account)
 
@@ -216,6 +233,23 @@ ROUTES: dict[str, Route] = {
     ),
     "messaging:dashboard_nrn_done": seller(
         post=Action.REPLY, kwargs=lambda o: {"reminder_id": o.nrn_reminder.pk}
+    ),
+    "messaging:mailbox_list": personal("lists only mailboxes of accounts the person manages"),
+    "messaging:quarantine_list": personal("lists only mail of accounts the person manages"),
+    "messaging:notice_list": personal("lists only notices of the person's own accounts"),
+    "messaging:mailbox_create": seller(get=Action.MANAGE, post=Action.MANAGE, kwargs=_account),
+    "messaging:mailbox_edit": seller(
+        get=Action.MANAGE, post=Action.MANAGE, kwargs=lambda o: {"pk": o.mailbox.pk}
+    ),
+    "messaging:mailbox_sync": seller(post=Action.MANAGE, kwargs=lambda o: {"pk": o.mailbox.pk}),
+    "messaging:sync_progress": seller(
+        get=Action.MANAGE, kwargs=lambda o: {"pk": o.mailbox_sync.pk}
+    ),
+    "messaging:quarantine_raw": seller(
+        get=Action.MANAGE, kwargs=lambda o: {"pk": o.quarantined_mail.pk}
+    ),
+    "messaging:quarantine_retry": seller(
+        post=Action.MANAGE, kwargs=lambda o: {"pk": o.quarantined_mail.pk}
     ),
     "team:index": personal("lists only the teams the person manages"),
     "team:members": seller(get=Action.MANAGE, kwargs=_account),

@@ -1,6 +1,7 @@
 """Create the demo seller account and its owner login, once."""
 
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -8,9 +9,11 @@ from django.db import transaction
 
 from accounts.models import Membership, SellerAccount, User
 from accounts.services import create_seller_account
+from messaging.models import Mailbox, MailboxKind
 
 DEMO_EMAIL = "owner@demo.example"
 DEMO_ACCOUNT = "Demo Seller (Amazon sandbox)"
+DEMO_MAILDIR = "demo"  # inside MAILDIR_ROOT, where `python -m sandbox.mail` writes
 DEMO_MARKETPLACES = [
     "A1PA6795UKMFR9",
     "A1F83G8C2ARO7P",
@@ -43,6 +46,7 @@ class Command(BaseCommand):
                 time_zone="Europe/Berlin",
             )
             self.stdout.write(f"created seller account {DEMO_ACCOUNT!r}")
+        self._demo_mailbox(owner)
         if settings.AMAZON_SANDBOX_URL:
             transaction.on_commit(self.connect_to_sandbox)
 
@@ -84,3 +88,19 @@ class Command(BaseCommand):
             return
         if report is not None:
             self.stdout.write(f"synced {report.requested} recent orders from the Amazon sandbox")
+
+    def _demo_mailbox(self, owner: User) -> None:
+        """The demo seller's mailbox: a Maildir the sandbox fills with buyer mail."""
+        account = SellerAccount.objects.get(memberships__user=owner, name=DEMO_ACCOUNT)
+        if account.mailboxes.exists():
+            return
+        for sub in ("cur", "new", "tmp"):
+            (Path(settings.MAILDIR_ROOT) / DEMO_MAILDIR / sub).mkdir(parents=True, exist_ok=True)
+        Mailbox.objects.create(
+            seller_account=account,
+            name="Demo mailbox (sandbox)",
+            kind=MailboxKind.MAILDIR,
+            email_address="support@demo.example",
+            maildir_path=DEMO_MAILDIR,
+        )
+        self.stdout.write("created the demo Maildir mailbox")

@@ -1,0 +1,92 @@
+"""`python -m sandbox.mail run --maildir DIR --every 180`: fill DIR (a Maildir) with a few
+hundred buyer messages on first start, then add new ones every few minutes until stopped."""
+
+from __future__ import annotations
+
+import argparse
+import mailbox
+import os
+import random
+import signal
+import sys
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sandbox.catalogue import generate
+
+from .generate import conversation, shipping_notice
+
+STATE_FILE = ".sandbox-mail"  # marks a Maildir that already got its first backlog
+
+
+def _message_ids(prefix: str):
+    def next_id() -> str:
+        return f"{prefix}-{uuid.uuid4().hex}@relay.sandbox.invalid"
+
+    return next_id
+
+
+def write(box: mailbox.Maildir, mails: list[tuple[datetime, bytes]]) -> None:
+    for _, data in sorted(mails, key=lambda item: item[0]):
+        box.add(data)
+
+
+def backlog(count: int, seed: int, seller_address: str) -> list[tuple[datetime, bytes]]:
+    """About `count` mails from the last three days (some inside the 24-hour window)."""
+    rng = random.Random(seed)
+    orders = generate()
+    now = datetime.now(UTC)
+    next_id = _message_ids("backlog")
+    mails: list[tuple[datetime, bytes]] = []
+    while len(mails) < count:
+        order = rng.choice(orders)
+        when = now - timedelta(minutes=rng.randrange(10, 72 * 60))
+        when = max(when, order.purchased_at + timedelta(hours=1))
+        if rng.random() < 0.06:
+            mails.append((when, shipping_notice(order, when, next_id(), seller_address)))
+            continue
+        mails.extend(m for m in conversation(order, when, rng, next_id) if m[0] <= now)
+    return mails[:count]
+
+
+def run(maildir: Path, every: float, initial: int, seed: int, seller_address: str) -> int:
+    box = mailbox.Maildir(maildir, create=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    marker = maildir / STATE_FILE
+    if not marker.exists():
+        mails = backlog(initial, seed, seller_address)
+        write(box, mails)
+        marker.write_text(datetime.now(UTC).isoformat() + "\n")
+        print(f"sandbox mail: wrote {len(mails)} buyer messages to {maildir}", flush=True)
+    rng = random.Random(f"{seed}-{os.getpid()}-{datetime.now(UTC).isoformat()}")
+    orders = generate()
+    next_id = _message_ids("live")
+    while not stop.wait(every):
+        now = datetime.now(UTC)
+        mails = []
+        for _ in range(rng.randrange(1, 4)):
+            mails.extend(m for m in conversation(rng.choice(orders), now, rng, next_id))
+        write(box, [m for m in mails if m[0] <= now])
+        print(f"sandbox mail: {len(mails)} new buyer messages", flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sandbox.mail", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    cmd = sub.add_parser("run", help="fill a Maildir, then keep adding mail until stopped")
+    cmd.add_argument("--maildir", type=Path, required=True)
+    cmd.add_argument("--every", type=float, default=180.0, help="seconds between new mail")
+    cmd.add_argument("--initial", type=int, default=300, help="messages on first start")
+    cmd.add_argument("--seed", type=int, default=7)
+    cmd.add_argument("--seller-address", default="support@demo.example")
+    args = parser.parse_args(argv)
+    return run(args.maildir, args.every, args.initial, args.seed, args.seller_address)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
