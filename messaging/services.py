@@ -113,7 +113,7 @@ def record_buyer_message(
     is answered by that reply and changes nothing else.
 
     A batch caller passes the thread's `replies` (from `replies_by_thread`) and `save=False`,
-    then saves its threads once.
+    then saves its threads once and calls `buyer_messages_recorded` once for the batch.
     """
     at = message.occurred_at
     responses = _responses(thread) if replies is None else replies
@@ -129,7 +129,12 @@ def record_buyer_message(
         thread.snippet = " ".join(message.text.split())[:200]
     if save:
         thread.save()
-    metrics_hooks.buyer_message_recorded(thread, message)
+        buyer_messages_recorded(thread.seller_account_id, [message])
+
+
+def buyer_messages_recorded(seller_account_id: int, messages: list[Message]) -> None:
+    """After buyer messages were recorded: mark their days for the response-time rollups."""
+    metrics_hooks.buyer_messages_recorded(seller_account_id, [m.occurred_at for m in messages])
 
 
 def record_reply_sent(message: Message, sent_at: datetime | None = None) -> None:

@@ -132,6 +132,7 @@ def store_buyer_messages(mailbox: Mailbox, items: list[tuple[RawMail, ParsedMail
             thread, message, replies=replies.get(thread.pk, []), save=False
         )
     _save_threads(list({t.pk: t for t in chosen}.values()))
+    services.buyer_messages_recorded(account_id, messages)
     return {thread.pk for thread in chosen}
 
 

@@ -13,9 +13,11 @@ from messaging.models import Direction, Message, Thread
 from .models import RollupDirtyMark, SellerCentralNrn
 
 
-def buyer_message_recorded(thread: Thread, message: Message) -> None:
-    RollupDirtyMark.objects.create(
-        seller_account_id=thread.seller_account_id, received_at=message.occurred_at
+def buyer_messages_recorded(seller_account_id: int, received: list[datetime]) -> None:
+    """New buyer messages received at these times: one INSERT however many there are."""
+    RollupDirtyMark.objects.bulk_create(
+        RollupDirtyMark(seller_account_id=seller_account_id, received_at=at)
+        for at in sorted(set(received))
     )
 
 
