@@ -70,6 +70,24 @@ def _parse(table: str) -> tuple[MarketplaceInfo, ...]:
 
 MARKETPLACES: tuple[MarketplaceInfo, ...] = _parse(_TABLE)
 
+def seed(marketplace_model: type) -> None:
+    """Create or update the Marketplace rows from the table above (used by the data migration,
+    which passes its historical model, and by the tests after a database flush)."""
+    for info in MARKETPLACES:
+        marketplace_model.objects.update_or_create(
+            id=info.marketplace_id,
+            defaults={
+                "country_code": info.country_code,
+                "name": info.name,
+                "region": info.region,
+                "alias_domain": info.alias_domain,
+                "alias_domain_verified": info.alias_domain_verified,
+                "default_language": info.default_language,
+                "currency": info.currency,
+            },
+        )
+
+
 BY_ID = {m.marketplace_id: m for m in MARKETPLACES}
 BY_COUNTRY = {m.country_code: m for m in MARKETPLACES}
 

@@ -37,6 +37,31 @@ def user(db) -> User:
     return UserFactory()
 
 
+DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request, django_db_blocker) -> None:
+    """A transactional test ends by flushing every table, which also removes the marketplace
+    reference data the migrations seeded; put it back before the next test that uses the
+    database, so no test depends on running before the first transactional one."""
+    if request.node.get_closest_marker("django_db") is None and not (
+        DB_FIXTURES & set(request.fixturenames)
+    ):
+        return
+    from accounts.marketplaces import seed
+    from accounts.models import Marketplace
+
+    with django_db_blocker.unblock():
+        if not Marketplace.objects.exists():
+            seed(Marketplace)
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_files(settings) -> None:
     """Tests render templates without running collectstatic first."""
