@@ -70,6 +70,7 @@ def _parse(table: str) -> tuple[MarketplaceInfo, ...]:
 
 MARKETPLACES: tuple[MarketplaceInfo, ...] = _parse(_TABLE)
 
+
 def seed(marketplace_model: type) -> None:
     """Create or update the Marketplace rows from the table above (used by the data migration,
     which passes its historical model, and by the tests after a database flush)."""
