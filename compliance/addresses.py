@@ -135,6 +135,12 @@ class Patterns:
             rf"(?<!{_NB})((?:{_LABEL}[.。])+{_TLD})(?![a-z0-9@-])"
             rf"(?::\d{{1,5}})?((?:/{_PATH_CHARS}*)?)"
         )
+        # Internationalised names under a non-Latin top-level domain (пример.рф, 例子.中国).
+        self.idn = re.compile(
+            rf"(?<![\w.@-])((?:[\w-]{{1,63}}[.。])+[^\W\d_a-z]{{2,63}})(?![\w-])"
+            rf"((?:/{_PATH_CHARS}*)?)"
+        )
+        self.idn_trigger = re.compile(r"\w[.。][^\W\d_a-z]")
         self.bare_ip = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?(/\S*)")
         sep = rf"(?:{strong_dot}|{spaced_dot})"
         slash = rf"{sp}*(?:/|{slash_word}|{slash_mark}){sp}*"
@@ -242,6 +248,12 @@ def find_urls(
         if not free(m.start(), end) or not _plausible_bare(host, bool(path)):
             continue
         found.append(Address(m.start(), end, "url", host, path, explicit=bool(path)))
+    for m in _finditer(patterns.idn, text, _windows(text, patterns.idn_trigger, 70, 300)):
+        host = _clean_host(m.group(1))
+        path = m.group(2).rstrip(_TRAILING)
+        end = m.start(2) + len(path) if path else m.end(1)
+        if not host.rpartition(".")[2].isascii() and registrable(host) and free(m.start(), end):
+            found.append(Address(m.start(), end, "url", host, path, explicit=bool(path)))
     hits = hits if hits is not None else patterns_hits(text, patterns)
     for address in _obfuscated(text, patterns, hits):
         if free(address.start, address.end):

@@ -1,10 +1,10 @@
 """Text preparation shared by every rule: normalisation with an offset map, sentences, clauses.
 
 Rules match against `NormText.text`: NFKC-normalised (full-width letters and the full-width at
-sign become ASCII), zero-width characters removed, Arabic-Indic digits mapped to ASCII, dashes and
-typographic apostrophes unified, lower-cased. Every offset in it maps back to the original text so
-findings can point at what the agent wrote (rules.md 4.1: "Normalise (NFKC, strip zero-width
-characters) before matching").
+sign become ASCII), zero-width characters and Arabic vowel marks removed, Arabic-Indic digits
+mapped to ASCII, dashes and typographic apostrophes unified, lower-cased. Every offset in it maps
+back to the original text so findings can point at what the agent wrote (rules.md 4.1:
+"Normalise (NFKC, strip zero-width characters) before matching").
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
-_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
+# Arabic short-vowel marks (tashkeel) and the tatweel stretch are optional in writing: "نقدًا" and
+# "نقدا" are the same word, so they are dropped like zero-width characters.
+ARABIC_MARKS = "".join(chr(c) for c in range(0x064B, 0x0660)) + "\u0670\u0640"
+_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}{ARABIC_MARKS}]")
 
 # One character in, one character out: safe on the fast path without an offset map.
 _TRANSLATE = str.maketrans(
@@ -43,8 +46,10 @@ def _translate_one(m: re.Match[str]) -> str:
     return _TRANSLATE[ord(m.group(0))]
 
 
-_SENTENCE_END = re.compile(r"[!?。！？；;؛…]+|\.(?=\s|$|[\"')\]])|\n+")
-_CLAUSE_END = re.compile(rf"{_SENTENCE_END.pattern}|[,，、:：()（）「」]|\s-\s")
+# A semicolon joins two clauses of one sentence ("you'll get a code by SMS; please reply with
+# it"), so it ends a clause, not a sentence.
+_SENTENCE_END = re.compile(r"[!?。！？…]+|\.(?=\s|$|[\"')\]])|\n+")
+_CLAUSE_END = re.compile(rf"{_SENTENCE_END.pattern}|[,，、:：;；؛()（）「」]|\s-\s")
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,7 @@ class NormText:
 
 @functools.lru_cache(maxsize=4096)
 def _normalise_cluster(cluster: str) -> str:
-    if cluster in _ZERO_WIDTH:
+    if cluster in _ZERO_WIDTH or cluster in ARABIC_MARKS:
         return ""
     piece = unicodedata.normalize("NFKC", cluster).translate(_TRANSLATE).lower()
     return _ZERO_WIDTH_RE.sub("", piece)

@@ -26,6 +26,8 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import ahocorasick
 
+from compliance.text import ARABIC_MARKS
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LANG_DIR = DATA_DIR / "lang"
 LANGUAGES = ("en", "es", "pt", "de", "fr", "it", "ja", "zh", "ar", "ru")
@@ -147,7 +149,11 @@ def load_language(path: Path) -> list[Entry]:
     return entries
 
 
+_MARKS = re.compile(f"[{ARABIC_MARKS}]")
+
+
 def _compile(concept: str, language: str, term: str, boundaries: bool | str, path: Path) -> Entry:
+    term = _MARKS.sub("", term)  # the text is matched without them (compliance.text)
     unescaped = re.sub(r"\\.", "", term)
     if unescaped != unescaped.lower():
         raise VocabularyError(f"{path.name}: {concept}: entries are lower case: {term!r}")
