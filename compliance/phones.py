@@ -31,6 +31,7 @@ _EXTENSION = re.compile(r"\s*(?:ext|x|durchwahl|poste|int|доб)\.?\s*\d{1,5}$"
 _ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 _DATE = re.compile(r"^\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}$")
 _ISBN = re.compile(r"^97[89][- ]?\d")
+_IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")  # a router's address, 192.168.1.1
 _SEPARATED = re.compile(r"\d[ ./()-]+\d")
 _VANITY = re.compile(
     r"(?<![a-z0-9])(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]?"
@@ -110,7 +111,12 @@ def _find(doc: Document) -> list[Phone]:
         raw = m.group(0).strip()
         number = _EXTENSION.sub("", raw)
         digits = _NON_DIGIT.sub("", number)
-        if not 7 <= len(digits) <= 15 or _ORDER_ID.match(number) or _DATE.match(number):
+        if (
+            not 7 <= len(digits) <= 15
+            or _ORDER_ID.match(number)
+            or _DATE.match(number)
+            or _IPV4.match(number)
+        ):
             continue
         if _ISBN.match(number) and len(digits) == 13:
             continue

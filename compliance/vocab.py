@@ -116,8 +116,9 @@ class Vocabulary:
         found in it. An entry runs where one of its anchors occurs (everywhere if it has none)."""
         found: dict[str, list[int]] = defaultdict(list)
         if self._automaton is not None:
-            for end, anchor in self._automaton.iter(text):
-                found[anchor].append(end)
+            # the automaton reports the index of an anchor's last character; keep exclusive ends
+            for last, anchor in self._automaton.iter(text):
+                found[anchor].append(last + 1)
         runnable: dict[str, list[Entry]] = defaultdict(list)
         for concept, entries in self._unanchored.items():
             runnable[concept].extend(entries)

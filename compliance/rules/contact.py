@@ -68,7 +68,12 @@ def off_platform_spans(doc: Document, has_number: bool) -> list[tuple[int, int]]
             handle = _HANDLE.match(doc.text[m.end : m.end + 30])
             sentence = doc.sentences.around(m.start)
             number = any(sentence[0] <= p.start < sentence[1] for p in find_phones(doc))
-            if handle or number or doc.sentence_has("contact.reach", m.start):
+            # "via Telegram", "por WhatsApp", "über WhatsApp": the messenger as the channel
+            # ("follow us via Instagram" stays MARKETING, rules.md 5.12)
+            via = doc.find_in(
+                "contact.via", max(0, m.start - 16), m.start
+            ) and not doc.sentence_has("marketing.follow_us", m.start)
+            if handle or number or via or doc.sentence_has("contact.reach", m.start):
                 spans.append(m.span)
         if not has_number:
             spans.extend(

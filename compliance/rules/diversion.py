@@ -58,8 +58,11 @@ def divert_spans(doc: Document) -> list[tuple[int, int]]:
             ):
                 spans.append(m.span)
         for m in doc.find("personal.payment_card"):
-            if doc.sentence_has("divert.charge_directly", m.start) and not doc.negated(
-                m.start, m.end
+            if doc.negated(m.start, m.end):
+                continue
+            # card data asked for to charge or pay back money outside Amazon (5.11)
+            if doc.sentence_has("divert.charge_directly", m.start) or (
+                doc.sentence_has("divert.money_action", m.start) and not via_amazon(doc, m.start)
             ):
                 spans.append(m.span)
         quotes = doc.find("divert.quote")
