@@ -116,7 +116,7 @@ def positive_only(doc: Document) -> list[Match]:
                 continue
             # "thanks for the lovely feedback" asks for nothing: an exchange cue alone is then
             # no evidence of a request
-            cues = ["grammar.request", "review.appreciate", "review.solicit"]
+            cues = ["grammar.request", "review.appreciate", "review.solicit", "review.if_satisfied"]
             if not doc.find_in("review.thanks", *sentence):
                 cues.append("review.exchange")
             if any(doc.find_in(c, *sentence) for c in cues):
@@ -125,7 +125,10 @@ def positive_only(doc: Document) -> list[Match]:
             sentence = doc.sentences.around(m.start)
             if sentence in changed:
                 continue
-            if doc.find_in("review.noun", *sentence) or doc.find_in("review.solicit", *sentence):
+            if any(
+                doc.find_in(c, *sentence)
+                for c in ("review.noun", "review.solicit", "review.positive")
+            ):
                 out.append(m)
         for concept in ("review.unhappy_divert", "review.dictate"):
             out.extend(m for m in doc.find(concept) if not doc.negated(m.start, m.end))
