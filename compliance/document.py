@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from compliance.text import NormText, Segments, clauses, sentences
+from compliance.text import NormText, Segments, segment
 from compliance.types import Draft, Finding, Kind, Severity, Span
 from compliance.vocab import Entry, Match, Vocabulary, vocabulary
 
@@ -47,8 +47,7 @@ class Document:
         self.raw = head + draft.body
         self.norm = NormText(self.raw)
         self.text = self.norm.text
-        self.sentences = sentences(self.text)
-        self._clauses: Segments | None = None
+        self.sentences, self._clauses = segment(self.text)
         self._runnable, self._anchor_ends = self.vocab.scan(self.text)
         self._anchor_windows: dict[str, list[tuple[int, int]]] = {}
         self._matches: dict[str, list[Match]] = {}
@@ -62,8 +61,6 @@ class Document:
 
     @property
     def clauses(self) -> Segments:
-        if self._clauses is None:
-            self._clauses = clauses(self.text)
         return self._clauses
 
     @property
@@ -79,19 +76,27 @@ class Document:
             found = []
             text = self.text
             for entry in self._runnable.get(concept, ()):
+                language = entry.language
                 for start, end in self._entry_windows(entry):
                     for m in entry.regex.finditer(text, start, end):
-                        if m.end() > m.start():
-                            found.append(Match(m.start(), m.end(), concept, entry.language))
-            found.sort(key=lambda x: (x.start, -x.end))
+                        m_start, m_end = m.span()
+                        if m_end > m_start:
+                            found.append(Match(m_start, m_end, concept, language))
+            if len(found) > 1:
+                found.sort(key=lambda x: (x.start, -x.end))
             self._matches[concept] = found
         return found
 
     def _entry_windows(self, entry: Entry) -> list[tuple[int, int]]:
         """Where an entry may match: the sentences holding one of its anchors, or everywhere."""
-        if entry.anchors is None:
+        anchors = entry.anchors
+        if anchors is None:
             return [(0, len(self.text))]
-        present = [a for a in entry.anchors if a in self._anchor_ends]
+        if len(anchors) == 1:
+            (anchor,) = anchors
+            windows = self._anchor_windows.get(anchor)
+            return windows if windows is not None else self._windows_for(anchor)
+        present = [a for a in anchors if a in self._anchor_ends]
         if len(present) == 1:
             return self._windows_for(present[0])
         spans = sorted(span for a in present for span in self._windows_for(a))

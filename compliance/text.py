@@ -14,7 +14,6 @@ import functools
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
@@ -49,30 +48,47 @@ def _translate_one(m: re.Match[str]) -> str:
 # A semicolon joins two clauses of one sentence ("you'll get a code by SMS; please reply with
 # it"), so it ends a clause, not a sentence.
 _SENTENCE_END = re.compile(r"[!?。！？…]+|\.(?=\s|$|[\"')\]])|\n+")
-_CLAUSE_END = re.compile(rf"{_SENTENCE_END.pattern}|[,，、:：;；؛()（）「」]|\s-\s")
-
-
-@dataclass(frozen=True)
-class Segment:
-    start: int
-    end: int
 
 
 class NormText:
-    """Normalised, lower-cased text with a map from its offsets back to the original."""
+    """Normalised, lower-cased text with a map from its offsets back to the original.
 
-    __slots__ = ("_ends", "_starts", "original", "text")
+    Three ways to build it, cheapest first: the text only needs lower-casing (offsets unchanged);
+    it also has zero-width characters or Arabic vowel marks to drop (offsets shift at those
+    places: a short list of kept stretches); or some character changes under NFKC (per-character
+    map).
+    """
+
+    __slots__ = ("_ends", "_kept_orig", "_kept_out", "_starts", "original", "text")
 
     def __init__(self, original: str) -> None:
         self.original = original
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
+        self._kept_out: list[int] | None = None
+        self._kept_orig: list[int] | None = None
         # str.translate looks every character up; substituting only the few that change is cheaper
         fast = _NEEDS_TRANSLATE.sub(_translate_one, original)
-        if not _ZERO_WIDTH_RE.search(original) and unicodedata.is_normalized("NFKC", fast):
+        dropped = [m.start() for m in _ZERO_WIDTH_RE.finditer(fast)]
+        if dropped:
+            kept_out: list[int] = []
+            kept_orig: list[int] = []
+            pieces: list[str] = []
+            pos = size = 0
+            for index in [*dropped, len(fast)]:
+                if index > pos:
+                    kept_out.append(size)
+                    kept_orig.append(pos)
+                    pieces.append(fast[pos:index])
+                    size += index - pos
+                pos = index + 1
+            fast = "".join(pieces)
+        if unicodedata.is_normalized("NFKC", fast):
             lowered = fast.lower()
-            if len(lowered) == len(original):
+            if len(lowered) == len(fast):
                 self.text = lowered
-                self._starts: list[int] | None = None
-                self._ends: list[int] | None = None
+                if dropped:
+                    self._kept_out, self._kept_orig = kept_out, kept_orig
                 return
         self._build_slow(original)
 
@@ -97,6 +113,14 @@ class NormText:
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Maps a [start, end) span of the normalised text back onto the original text."""
+        if self._kept_out is not None and self._kept_orig is not None:
+            if not self.text:
+                return 0, 0
+            start = min(max(start, 0), len(self.text) - 1)
+            last = min(max(end - 1, start), len(self.text) - 1)
+            # the end takes in marks dropped right after the span ("نقدًا")
+            stop = self._kept(last + 1) if last + 1 < len(self.text) else len(self.original)
+            return self._kept(start), stop
         if self._starts is None or self._ends is None:
             return start, end
         if not self._starts:
@@ -104,6 +128,11 @@ class NormText:
         start = min(max(start, 0), len(self._starts) - 1)
         last = min(max(end - 1, start), len(self._ends) - 1)
         return self._starts[start], self._ends[last]
+
+    def _kept(self, offset: int) -> int:
+        assert self._kept_out is not None and self._kept_orig is not None
+        index = bisect.bisect_right(self._kept_out, offset) - 1
+        return self._kept_orig[index] + offset - self._kept_out[index]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -121,9 +150,14 @@ def _abbreviations() -> frozenset[str]:
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
+    """An abbreviation right before its full stop ("z.B. das", "Tel. 020"): no sentence end."""
     space = max(text.rfind(" ", 0, dot), text.rfind("\n", 0, dot))
     word = text[space + 1 : dot]
     return 0 < len(word) <= 9 and word.lstrip("(\"'") in _abbreviations()
+
+
+# Clause ends, with the sentence ends among them named "s".
+_BOUNDARY = re.compile(rf"(?P<s>{_SENTENCE_END.pattern})|[,，、:：;；؛()（）「」]|\s-\s")
 
 
 class Segments:
@@ -131,15 +165,13 @@ class Segments:
 
     __slots__ = ("spans", "starts")
 
-    def __init__(self, text: str, boundary: re.Pattern[str]) -> None:
+    def __init__(self, text: str, bounds: list[tuple[int, int]]) -> None:
         spans: list[tuple[int, int]] = []
         pos = 0
-        for m in boundary.finditer(text):
-            if m.group(0) == "." and _is_abbreviation(text, m.start()):
-                continue
-            if m.start() > pos:
-                spans.append((pos, m.end()))
-            pos = m.end()
+        for start, end in bounds:
+            if start > pos:
+                spans.append((pos, end))
+            pos = end
         if pos < len(text):
             spans.append((pos, len(text)))
         if not spans:
@@ -154,9 +186,23 @@ class Segments:
         return self.spans[self.index_of(offset)]
 
 
+def segment(text: str) -> tuple[Segments, Segments]:
+    """Sentences and clauses of `text`, found in one pass."""
+    sentence_bounds: list[tuple[int, int]] = []
+    clause_bounds: list[tuple[int, int]] = []
+    for m in _BOUNDARY.finditer(text):
+        start, end = m.span()
+        if end - start == 1 and text[start] == "." and _is_abbreviation(text, start):
+            continue
+        clause_bounds.append((start, end))
+        if m.lastgroup == "s" or "\n" in m.group(0):
+            sentence_bounds.append((start, end))
+    return Segments(text, sentence_bounds), Segments(text, clause_bounds)
+
+
 def sentences(text: str) -> Segments:
-    return Segments(text, _SENTENCE_END)
+    return segment(text)[0]
 
 
 def clauses(text: str) -> Segments:
-    return Segments(text, _CLAUSE_END)
+    return segment(text)[1]

@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -46,8 +47,9 @@ class Entry:
     anchors: frozenset[str] | None
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """Where a concept matched; a tuple because documents make thousands of them."""
+
     start: int
     end: int
     concept: str
@@ -210,16 +212,24 @@ def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
 
 def _candidates(items: list) -> list[frozenset[str]]:
     out: list[frozenset[str]] = []
-    run: list[str] = []
+    # the literal strings the current run may be: one, or a few when a small class of letters
+    # sits inside a word ("m[aá]nd" runs as {"mand", "mánd"})
+    run: set[str] = set()
 
     def flush() -> None:
-        if run:
-            out.append(frozenset({"".join(run)}))
-            run.clear()
+        if run and all(run):
+            out.append(frozenset(run))
+        run.clear()
+
+    def extend(chars: list[str]) -> None:
+        current = run or {""}
+        grown = {prefix + ch for prefix in current for ch in chars}
+        run.clear()
+        run.update(grown)
 
     for op, av in items:
         if op is sre_constants.LITERAL:
-            run.append(chr(av))
+            extend([chr(av)])
         elif op is sre_constants.SUBPATTERN:
             flush()
             out.extend(_candidates(list(av[-1])))
@@ -240,8 +250,12 @@ def _candidates(items: list) -> list[frozenset[str]]:
             and all(o is sre_constants.LITERAL for o, _ in av)
             and len(av) <= 8
         ):
-            flush()  # a small class of literal characters is a branch: [$€£]
-            out.append(frozenset(chr(c) for _, c in av))
+            chars = [chr(c) for _, c in av]
+            if run and len(run) * len(chars) <= 8:
+                extend(chars)  # a class inside a word: [$€£], [aá]
+            else:
+                flush()
+                out.append(frozenset(chars))
         else:
             flush()
     flush()

@@ -39,9 +39,10 @@ def _asked(doc: Document) -> Match | None:
     for m in doc.find("cancel.ask_buyer"):
         if not _explained_or_denied(doc, m):
             return m
-    if not doc.has("purpose.unexpected_problem"):
+    verbs = doc.find("cancel.verb")
+    if not verbs or not doc.has("purpose.unexpected_problem"):
         return None
-    for m in doc.find("cancel.verb"):
+    for m in verbs:
         if _explained_or_denied(doc, m):
             continue
         sentence = doc.sentences.around(m.start)

@@ -62,7 +62,11 @@ def incentive_spans(doc: Document) -> list[tuple[int, int]]:
     """Sentences offering something of value for a review (MARKETING is not added there)."""
 
     def compute() -> list[tuple[int, int]]:
-        spans = []
+        spans: list[tuple[int, int]] = []
+        if not (
+            doc.has("review.noun") or doc.has("review.solicit") or doc.has("review.change_pronoun")
+        ):
+            return spans  # no review in sight: nothing of value can be tied to one
         for m in doc.find("review.value"):
             sentence = doc.sentences.around(m.start)
             if not (
