@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from compliance.text import NormText, Segments, segment
+from compliance.text import NormText, Segments, clauses, sentences
 from compliance.types import Draft, Finding, Kind, Severity, Span
 from compliance.vocab import Entry, Match, Vocabulary, vocabulary
 
@@ -24,6 +24,7 @@ _REPLY_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _SEPARATOR = "\n\n"
+_ASCII = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _LATIN_WORD = re.compile(r"[a-zà-ÿœ']+")
 # Languages written in Latin letters share short words ("no" is a negation in Spanish and "in the"
 # in Portuguese); their negation cues only count in a text written in that language.
@@ -47,7 +48,8 @@ class Document:
         self.raw = head + draft.body
         self.norm = NormText(self.raw)
         self.text = self.norm.text
-        self.sentences, self._clauses = segment(self.text)
+        self.sentences = sentences(self.text)
+        self._clauses: Segments | None = None  # built when a rule first needs them
         self._runnable, self._anchor_ends = self.vocab.scan(self.text)
         self._anchor_windows: dict[str, list[tuple[int, int]]] = {}
         self._matches: dict[str, list[Match]] = {}
@@ -61,6 +63,8 @@ class Document:
 
     @property
     def clauses(self) -> Segments:
+        if self._clauses is None:
+            self._clauses = clauses(self.text)
         return self._clauses
 
     @property
@@ -77,6 +81,10 @@ class Document:
             text = self.text
             for entry in self._runnable.get(concept, ()):
                 language = entry.language
+                if entry.scan is not None:
+                    for m_start, m_end in self._scan(entry):
+                        found.append(Match(m_start, m_end, concept, language))
+                    continue
                 for start, end in self._entry_windows(entry):
                     for m in entry.regex.finditer(text, start, end):
                         m_start, m_end = m.span()
@@ -86,6 +94,36 @@ class Document:
                 found.sort(key=lambda x: (x.start, -x.end))
             self._matches[concept] = found
         return found
+
+    def _scan(self, entry: Entry) -> list[tuple[int, int]]:
+        """Matches of an entry that starts with literal text, searched through the whole text
+        (the engine skips to each occurrence of the literal); the left word edge is checked
+        here, and a match running into the next sentence is searched again within its own."""
+        assert entry.scan is not None
+        text, search, left = self.text, entry.scan.search, entry.left
+        starts = self.sentences.starts
+        out: list[tuple[int, int]] = []
+        pos = 0
+        while True:
+            m = search(text, pos)
+            if m is None:
+                return out
+            start, end = m.span()
+            if start and left:
+                before = text[start - 1]
+                if (before.isalnum() or before == "_") if left == "word" else before in _ASCII:
+                    pos = start + 1
+                    continue
+            following = bisect_right(starts, start)
+            if following < len(starts) and starts[following] < end:
+                inside = entry.regex.search(text, start, starts[following])
+                if inside is None:
+                    pos = start + 1
+                    continue
+                start, end = inside.span()
+            if end > start:
+                out.append((start, end))
+            pos = end if end > start else start + 1
 
     def _entry_windows(self, entry: Entry) -> list[tuple[int, int]]:
         """Where an entry may match: the sentences holding one of its anchors, or everywhere."""

@@ -25,7 +25,8 @@ from compliance.vocab import Vocabulary
 enable_pattern_cache()
 
 _CANDIDATE = re.compile(
-    r"(?<![a-z0-9+.,/-])(?:\+\s?|00)?(?:\(\s?\d{1,5}\s?\)\s?)?\d{1,15}"
+    # an Amazon order id (3-7-7 digits) is never a phone number: not even a candidate
+    r"(?<![a-z0-9+.,/-])(?!\d{3}-\d{7}-\d{7}(?![\d-]))(?:\+\s?|00)?(?:\(\s?\d{1,5}\s?\)\s?)?\d{1,15}"
     r"(?:(?:[ \t]?[./-][ \t]?|[ \t]|\s?\(\s?\d{1,5}\s?\)\s?)\d{1,8}){0,7}"
     r"(?:\s*(?:ext|x|durchwahl|poste|int|доб)\.?\s*\d{1,5})?"
     r"(?![a-z0-9]|[.,]\d)"
@@ -240,7 +241,7 @@ def _overlaps(phones: list[Phone], start: int, end: int) -> bool:
 
 def _digit_word_hits(doc: Document) -> int:
     hits = doc.anchor_hits
-    return sum(len(hits.get(a, ())) for a in _digit_word_anchors(doc.vocab))
+    return sum(len(hits[a]) for a in _digit_word_anchors(doc.vocab).intersection(hits))
 
 
 @cache

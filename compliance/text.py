@@ -151,13 +151,15 @@ def _abbreviations() -> frozenset[str]:
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """An abbreviation right before its full stop ("z.B. das", "Tel. 020"): no sentence end."""
-    space = max(text.rfind(" ", 0, dot), text.rfind("\n", 0, dot))
-    word = text[space + 1 : dot]
-    return 0 < len(word) <= 9 and word.lstrip("(\"'") in _abbreviations()
+    before = text[max(0, dot - 10) : dot]
+    words = before.rsplit(None, 1)
+    if not words or (len(words) == 1 and len(before) == 10 and dot > 10):
+        return False  # nothing before the stop, or a word longer than any abbreviation
+    word = words[-1]
+    return len(word) <= 9 and word.lstrip("(\"'") in _abbreviations()
 
 
-# Clause ends, with the sentence ends among them named "s".
-_BOUNDARY = re.compile(rf"(?P<s>{_SENTENCE_END.pattern})|[,，、:：;；؛()（）「」]|\s-\s")
+_CLAUSE_END = re.compile(rf"{_SENTENCE_END.pattern}|[,，、:：;；؛()（）「」]|\s-\s")
 
 
 class Segments:
@@ -186,23 +188,19 @@ class Segments:
         return self.spans[self.index_of(offset)]
 
 
-def segment(text: str) -> tuple[Segments, Segments]:
-    """Sentences and clauses of `text`, found in one pass."""
-    sentence_bounds: list[tuple[int, int]] = []
-    clause_bounds: list[tuple[int, int]] = []
-    for m in _BOUNDARY.finditer(text):
+def _bounds(text: str, boundary: re.Pattern[str]) -> list[tuple[int, int]]:
+    out = []
+    for m in boundary.finditer(text):
         start, end = m.span()
         if end - start == 1 and text[start] == "." and _is_abbreviation(text, start):
             continue
-        clause_bounds.append((start, end))
-        if m.lastgroup == "s" or "\n" in m.group(0):
-            sentence_bounds.append((start, end))
-    return Segments(text, sentence_bounds), Segments(text, clause_bounds)
+        out.append((start, end))
+    return out
 
 
 def sentences(text: str) -> Segments:
-    return segment(text)[0]
+    return Segments(text, _bounds(text, _SENTENCE_END))
 
 
 def clauses(text: str) -> Segments:
-    return segment(text)[1]
+    return Segments(text, _bounds(text, _CLAUSE_END))

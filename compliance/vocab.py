@@ -40,11 +40,18 @@ SET_CONCEPTS = frozenset({"grammar.stopword", "grammar.determiner"})
 
 @dataclass(frozen=True)
 class Entry:
+    """One vocabulary entry. `regex` has the word edges built in; `scan`, set when the entry
+    starts with literal text, is the same expression without its leading edge check, so that the
+    regular-expression engine can jump from one occurrence of that literal to the next; the left
+    edge (`left`: "word", "ascii" or "") is then checked by the caller."""
+
     concept: str
     language: str
     source: str
     regex: re.Pattern[str]
     anchors: frozenset[str] | None
+    scan: re.Pattern[str] | None = None
+    left: str = ""
 
 
 class Match(NamedTuple):
@@ -161,18 +168,38 @@ def _compile(concept: str, language: str, term: str, boundaries: bool | str, pat
     if unescaped != unescaped.lower():
         raise VocabularyError(f"{path.name}: {concept}: entries are lower case: {term!r}")
     if boundaries == "ascii":  # Latin-script names that may touch CJK text ("加我们QQ")
-        source = rf"(?<![a-z0-9])(?:{term})(?![a-z0-9])"
+        left, tail = "ascii", "(?![a-z0-9])"
     elif boundaries:
-        source = rf"(?<!\w)(?:{term})(?!\w)"
+        left, tail = "word", r"(?!\w)"
     else:  # CJK and Arabic files: Latin terms in them still need Latin word edges
-        head = "(?<![a-z0-9])" if re.match(r"[a-z0-9]", term) else ""
+        left = "ascii" if re.match(r"[a-z0-9]", term) else ""
         tail = "(?![a-z0-9])" if re.search(r"[a-z0-9]$", term) else ""
-        source = f"{head}(?:{term}){tail}"
+    head = {"ascii": "(?<![a-z0-9])", "word": r"(?<!\w)", "": ""}[left]
     try:
-        regex = re.compile(source)
+        regex = re.compile(f"{head}(?:{term}){tail}")
+        scan = re.compile(f"(?:{term}){tail}") if _literal_prefix(term) >= 2 else None
     except re.error as exc:
         raise VocabularyError(f"{path.name}: {concept}: {term!r}: {exc}") from exc
-    return Entry(concept, language, term, regex, _anchors(term))
+    return Entry(concept, language, term, regex, _anchors(term), scan, left)
+
+
+def _literal_prefix(term: str) -> int:
+    """How many literal characters every match of `term` starts with."""
+    try:
+        items = list(sre_parse.parse(term))
+    except re.error:
+        return 0
+    count = 0
+    while items:
+        op, av = items[0]
+        if op is sre_constants.LITERAL:
+            count += 1
+            items = items[1:]
+        elif op is sre_constants.SUBPATTERN and count == 0:
+            items = list(av[-1]) + items[1:]
+        else:
+            break
+    return count
 
 
 @cache
