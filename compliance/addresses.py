@@ -301,7 +301,9 @@ def _obfuscated(text: str, patterns: Patterns, hits: Hits) -> list[Address]:
             if not evidence:
                 continue
         out.append(Address(m.start(), m.end(), "url", host, path, True, obfuscated=True))
-    for m in patterns.spaced_run.finditer(text):
+    # a spaced-out address ("w w w . s h o p . d e", "i n f o @ ...") has a spaced dot or at
+    spaced = " . " in text or " @ " in text or ": / /" in text
+    for m in patterns.spaced_run.finditer(text) if spaced else ():
         collapsed = m.group(0).replace(" ", "")
         if "." not in collapsed:
             continue

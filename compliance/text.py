@@ -46,8 +46,16 @@ def _translate_one(m: re.Match[str]) -> str:
 
 
 # A semicolon joins two clauses of one sentence ("you'll get a code by SMS; please reply with
-# it"), so it ends a clause, not a sentence.
-_SENTENCE_END = re.compile(r"[!?。！？…]+|\.(?=\s|$|[\"')\]])|\n+")
+# it"), so it ends a clause, not a sentence. Both expressions start with a single character class
+# (the alternatives follow as look-behinds) so that the engine skips from one mark to the next.
+_SENTENCE_END = re.compile(
+    r"[.!?。！？…\n](?:(?<=[!?。！？…])[!?。！？…]*|(?<=\.)(?=\s|$|[\"')\]])|(?<=\n)\n*)"
+)
+# ... and clauses also end at commas, colons, brackets and a dash between spaces.
+_CLAUSE_END = re.compile(
+    r"[.!?。！？…\n,，、:：;；؛()（）「」-](?:(?<=[!?。！？…])[!?。！？…]*|(?<=\.)(?=\s|$|[\"')\]])"
+    r"|(?<=\n)\n*|(?<=[,，、:：;；؛()（）「」])|(?<=\s-)(?=\s))"
+)
 
 
 class NormText:
@@ -157,9 +165,6 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return False  # nothing before the stop, or a word longer than any abbreviation
     word = words[-1]
     return len(word) <= 9 and word.lstrip("(\"'") in _abbreviations()
-
-
-_CLAUSE_END = re.compile(rf"{_SENTENCE_END.pattern}|[,，、:：;；؛()（）「」]|\s-\s")
 
 
 class Segments:
