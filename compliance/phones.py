@@ -31,8 +31,9 @@ _CANDIDATE = re.compile(
     r"(?:\s*(?:ext|x|durchwahl|poste|int|доб)\.?\s*\d{1,5})?"
     r"(?![a-z0-9]|[.,]\d)"
 )
-# Stretches of text with at least seven digits: the only places worth the full expression.
-_DIGIT_RUN = re.compile(r"[+(\d][\d \t().\-/+]{6,}")
+# Stretches of text with at least seven digits (and only number punctuation between them): the
+# only places worth the full expression.
+_DIGIT_RUN = re.compile(r"[+(\d](?:[ \t().\-/+]*\d){6,}")
 _EXTENSION = re.compile(r"\s*(?:ext|x|durchwahl|poste|int|доб)\.?\s*\d{1,5}$")
 _ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 _DATE = re.compile(r"^\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}$")
@@ -154,7 +155,8 @@ def _find(doc: Document) -> list[Phone]:
 def _candidates(text: str) -> list[re.Match[str]]:
     found: list[re.Match[str]] = []
     for run in _DIGIT_RUN.finditer(text):
-        if len(_DIGIT.findall(run.group(0))) < 7:
+        # a run starting with a digit has seven; one starting with "+" or "(" may have six
+        if not run.group(0)[0].isdigit() and len(_DIGIT.findall(run.group(0))) < 7:
             continue
         # the full expression may need a few characters around the run (extension, brackets)
         found.extend(_CANDIDATE.finditer(text, run.start(), min(len(text), run.end() + 12)))
