@@ -18,7 +18,6 @@ import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from re import _constants as sre_constants  # type: ignore[attr-defined]
@@ -38,20 +37,36 @@ _MIN_ANCHOR = 2
 SET_CONCEPTS = frozenset({"grammar.stopword", "grammar.determiner"})
 
 
-@dataclass(frozen=True)
 class Entry:
     """One vocabulary entry. `regex` has the word edges built in; `scan`, set when the entry
     starts with literal text, is the same expression without its leading edge check, so that the
     regular-expression engine can jump from one occurrence of that literal to the next; the left
-    edge (`left`: "word", "ascii" or "") is then checked by the caller."""
+    edge (`left`: "word", "ascii" or "") is then checked by the caller. For such entries `regex`
+    is compiled only when first needed: compiling thousands of expressions is most of the
+    start-up time."""
 
-    concept: str
-    language: str
-    source: str
-    regex: re.Pattern[str]
-    anchors: frozenset[str] | None
-    scan: re.Pattern[str] | None = None
-    left: str = ""
+    __slots__ = ("_pattern", "_regex", "anchors", "concept", "language", "left", "scan", "source")
+
+    def __init__(
+        self,
+        concept: str,
+        language: str,
+        source: str,
+        pattern: str,
+        anchors: frozenset[str] | None,
+        scan: re.Pattern[str] | None = None,
+        left: str = "",
+        regex: re.Pattern[str] | None = None,
+    ) -> None:
+        self.concept, self.language, self.source = concept, language, source
+        self.anchors, self.scan, self.left = anchors, scan, left
+        self._pattern, self._regex = pattern, regex
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._regex is None:
+            self._regex = re.compile(self._pattern)
+        return self._regex
 
 
 class Match(NamedTuple):
@@ -175,20 +190,21 @@ def _compile(concept: str, language: str, term: str, boundaries: bool | str, pat
         left = "ascii" if re.match(r"[a-z0-9]", term) else ""
         tail = "(?![a-z0-9])" if re.search(r"[a-z0-9]$", term) else ""
     head = {"ascii": "(?<![a-z0-9])", "word": r"(?<!\w)", "": ""}[left]
+    pattern = f"{head}(?:{term}){tail}"
     try:
-        regex = re.compile(f"{head}(?:{term}){tail}")
-        scan = re.compile(f"(?:{term}){tail}") if _literal_prefix(term) >= 2 else None
+        parsed = list(sre_parse.parse(term))
+        if _literal_prefix(parsed) >= 2:
+            scan, regex = re.compile(f"(?:{term}){tail}"), None
+        else:
+            scan, regex = None, re.compile(pattern)
     except re.error as exc:
         raise VocabularyError(f"{path.name}: {concept}: {term!r}: {exc}") from exc
-    return Entry(concept, language, term, regex, _anchors(term), scan, left)
+    anchors = _best(_candidates(parsed))
+    return Entry(concept, language, term, pattern, anchors, scan, left, regex)
 
 
-def _literal_prefix(term: str) -> int:
-    """How many literal characters every match of `term` starts with."""
-    try:
-        items = list(sre_parse.parse(term))
-    except re.error:
-        return 0
+def _literal_prefix(items: list) -> int:
+    """How many literal characters every match of a parsed expression starts with."""
     count = 0
     while items:
         op, av = items[0]
@@ -212,15 +228,6 @@ def vocabulary() -> Vocabulary:
 
 
 # --- anchors ---------------------------------------------------------------------------------
-
-
-def _anchors(term: str) -> frozenset[str] | None:
-    """Literal strings one of which every match of `term` must contain, or None if unknown."""
-    try:
-        parsed = sre_parse.parse(term)
-    except re.error:
-        return None
-    return _best(_candidates(list(parsed)))
 
 
 def _usable(anchor: str) -> bool:
