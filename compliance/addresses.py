@@ -108,7 +108,9 @@ class Patterns:
         any_dot = rf"{strong_dot}|{spaced_dot}|\."
         strong_at = (
             rf"{sp}*{bracket}{sp}*(?:at|@|{at_word}|{at_mark}){sp}*{close}{sp}*"
-            rf"|{sp}+(?:{at_word}){sp}+|{sp}*(?:{at_mark}){sp}*|{sp}*@{sp}*"
+            # "name @ shop.de" and "name@ shop.de" hide an address; "find us @shop.de" is a
+            # social-media handle (plain "name@shop.de" is `email_plain`)
+            rf"|{sp}+(?:{at_word}){sp}+|{sp}*(?:{at_mark}){sp}*|{sp}*@{sp}+"
         )
         self.email_plain = re.compile(
             r"(?<![a-z0-9_.+-])(?:mailto:\s*)?([a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*)@((?:[a-z0-9-]+\.)+[a-z]{2,})(?![a-z0-9-])"
