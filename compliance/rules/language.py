@@ -81,7 +81,9 @@ def detect(
     if count >= max(3, latin):
         if script == "cjk":
             # Japanese mixes kana into its kanji; Chinese has none
-            return "ja" if kana >= max(3, 0.05 * count) else "zh"
+            # (a quarter of the CJK characters: a Chinese text quoting one Japanese line stays
+            # Chinese)
+            return "ja" if kana >= max(3, 0.25 * (kana + han)) else "zh"
         return script
     if latin < _MIN_LETTERS:
         return None
