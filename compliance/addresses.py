@@ -108,7 +108,9 @@ class Patterns:
         any_dot = rf"{strong_dot}|{spaced_dot}|\."
         strong_at = (
             rf"{sp}*{bracket}{sp}*(?:at|@|{at_word}|{at_mark}){sp}*{close}{sp}*"
-            rf"|{sp}+(?:{at_word}){sp}+|{sp}*(?:{at_mark}){sp}*|{sp}*@{sp}*"
+            # "name @ shop.de" and "name@ shop.de" hide an address; "find us @shop.de" is a
+            # social-media handle (plain "name@shop.de" is `email_plain`)
+            rf"|{sp}+(?:{at_word}){sp}+|{sp}*(?:{at_mark}){sp}*|{sp}*@{sp}+"
         )
         self.email_plain = re.compile(
             r"(?<![a-z0-9_.+-])(?:mailto:\s*)?([a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*)@((?:[a-z0-9-]+\.)+[a-z]{2,})(?![a-z0-9-])"
@@ -135,6 +137,11 @@ class Patterns:
             rf"(?<!{_NB})((?:{_LABEL}[.。])+{_TLD})(?![a-z0-9@-])"
             rf"(?::\d{{1,5}})?((?:/{_PATH_CHARS}*)?)"
         )
+        # Internationalised names under a non-Latin top-level domain (пример.рф, 例子.中国).
+        self.idn = re.compile(
+            rf"(?<![\w.@-])((?:[\w-]{{1,63}}[.。])+[^\W\d_a-z]{{2,63}})(?![\w-])"
+            rf"((?:/{_PATH_CHARS}*)?)"
+        )
         self.bare_ip = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?(/\S*)")
         sep = rf"(?:{strong_dot}|{spaced_dot})"
         slash = rf"{sp}*(?:/|{slash_word}|{slash_mark}){sp}*"
@@ -159,8 +166,6 @@ class Patterns:
         self.at_bracket = re.compile(r"[\(\[\{<] ?(?:at|@) ?[\)\]\}>]")
         self.dot_bracket = re.compile(r"[\(\[\{<] ?(?:dot|\.) ?[\)\]\}>]")
         self.scheme_trigger = re.compile(r"h\s?[tx]\s?[tx]\s?p|ftp")
-        self.dot_trigger = re.compile(r"[a-z0-9][.。][a-z]")
-        self.ip_trigger = re.compile(r"\d\.\d{1,3}\.\d{1,3}\.\d")
         self.www_spaced = re.compile(r"(?<![\w])www[ \t]+([\w-]+)[ \t]+([a-z]{2,6})(?![\w])")
         self.spaced_run = re.compile(r"(?<!\S)(?:[\w@.:/-] ){4,}[\w@.:/-](?!\S)")
 
@@ -225,23 +230,30 @@ def find_urls(
         end = m.start(2) + len(path) if path else m.end(1)
         if (registrable(host) or is_ip(host)) and free(m.start(), end):
             found.append(Address(m.start(), end, "url", host, path, explicit=True))
-    www = _windows(text, _WWW, 2, 600)
+    www = _token_windows(text, _WWW, 2) if "www" in text else []
     for m in _finditer(patterns.www, text, www):
         host = _clean_host(m.group(1))
         path = m.group(2).rstrip(_TRAILING)
         end = m.start(2) + len(path) if path else m.end(1)
         if registrable(host) and free(m.start(), end):
             found.append(Address(m.start(), end, "url", host, path, explicit=True))
-    for m in _finditer(patterns.bare_ip, text, _windows(text, patterns.ip_trigger, 4, 600)):
+    dotted = _dotted_words(text)
+    for m in _finditer(patterns.bare_ip, text, dotted):
         if is_ip(m.group(1)) and free(m.start(), m.end()):
             found.append(Address(m.start(), m.end(), "url", m.group(1), m.group(2), True))
-    for m in _finditer(patterns.bare, text, _windows(text, patterns.dot_trigger, 70, 600)):
+    for m in _finditer(patterns.bare, text, dotted):
         host = _clean_host(m.group(1))
         path = m.group(2).rstrip(_TRAILING)
         end = m.start(2) + len(path) if path else m.end(1)
         if not free(m.start(), end) or not _plausible_bare(host, bool(path)):
             continue
         found.append(Address(m.start(), end, "url", host, path, explicit=bool(path)))
+    for m in _finditer(patterns.idn, text, dotted):
+        host = _clean_host(m.group(1))
+        path = m.group(2).rstrip(_TRAILING)
+        end = m.start(2) + len(path) if path else m.end(1)
+        if not host.rpartition(".")[2].isascii() and registrable(host) and free(m.start(), end):
+            found.append(Address(m.start(), end, "url", host, path, explicit=bool(path)))
     hits = hits if hits is not None else patterns_hits(text, patterns)
     for address in _obfuscated(text, patterns, hits):
         if free(address.start, address.end):
@@ -291,7 +303,9 @@ def _obfuscated(text: str, patterns: Patterns, hits: Hits) -> list[Address]:
             if not evidence:
                 continue
         out.append(Address(m.start(), m.end(), "url", host, path, True, obfuscated=True))
-    for m in patterns.spaced_run.finditer(text):
+    # a spaced-out address ("w w w . s h o p . d e", "i n f o @ ...") has a spaced dot or at
+    spaced = " . " in text or " @ " in text or ": / /" in text
+    for m in patterns.spaced_run.finditer(text) if spaced else ():
         collapsed = m.group(0).replace(" ", "")
         if "." not in collapsed:
             continue
@@ -310,6 +324,54 @@ def _obfuscated(text: str, patterns: Patterns, hits: Hits) -> list[Address]:
 
 _WWW = re.compile("www")
 _LAST_WORD = re.compile(r"(\w+)\W*$")
+
+
+def _token_windows(text: str, trigger: re.Pattern[str], before: int) -> list[tuple[int, int]]:
+    """Merged windows around each trigger match for addresses written without spaces: from the
+    start of the word (at most `before` characters back) to the next space."""
+    spans: list[tuple[int, int]] = []
+    for m in trigger.finditer(text):
+        if spans and m.start() < spans[-1][1]:
+            continue
+        floor = max(0, m.start() - before)
+        start = max(text.rfind(" ", floor, m.start()), text.rfind("\n", floor, m.start())) + 1
+        start = max(start, floor)
+        space = _SPACE.search(text, m.end())
+        end = space.start() if space else len(text)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+_SPACE = re.compile(r"\s")
+_DOTS = (".", "\u3002", "\uff0e")  # full stop, ideographic and full-width full stops
+
+
+def _dotted_words(text: str) -> list[tuple[int, int]]:
+    """Merged windows over the words in which a dot sits between two letters or digits: the only
+    places a domain or an IP address written without spaces can be ("shop.example.de/help")."""
+    positions: list[int] = []
+    for dot in _DOTS:
+        pos = text.find(dot, 1)
+        while pos != -1:
+            if pos + 1 < len(text) and text[pos - 1].isalnum() and text[pos + 1].isalnum():
+                positions.append(pos)
+            pos = text.find(dot, pos + 1)
+    spans: list[tuple[int, int]] = []
+    for pos in sorted(positions):
+        if spans and pos < spans[-1][1]:
+            continue
+        floor = max(0, pos - 70)
+        start = max(text.rfind(" ", floor, pos), text.rfind("\n", floor, pos), floor - 1) + 1
+        space = _SPACE.search(text, pos)
+        end = space.start() if space else len(text)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def _windows(text: str, trigger: re.Pattern[str], before: int, after: int) -> list[tuple[int, int]]:
@@ -348,10 +410,32 @@ def _merge(positions: list[int], before: int, after: int, size: int) -> list[tup
 
 
 def _sep_windows(text: str, patterns: Patterns, hits: Hits) -> list[tuple[int, int]]:
-    positions = [*_literal(text, " ."), *_literal(text, "。"), *_literal(text, "．")]
+    """Windows around written-out or spaced separators ("name dot com", "name 。 com") that
+    stand between Latin letters or digits, as a name and a top-level domain do; a sentence-ending
+    "。" or the "点" of "下午3点送达" do not."""
+    positions = [
+        end
+        for end in (*_literal(text, " ."), *_literal(text, "。"), *_literal(text, "．"))
+        if _between_labels(text, end - 1, end)
+    ]
     positions += _regex(text, patterns.dot_bracket)
-    positions += [end for a in patterns.dot_anchors for end in hits.get(a, ())]
+    positions += [
+        end
+        for a in patterns.dot_anchors
+        for end in hits.get(a, ())
+        if _between_labels(text, end - len(a), end)
+    ]
     return _merge(positions, 70, 160, len(text))
+
+
+_LABEL_EDGE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _between_labels(text: str, start: int, end: int) -> bool:
+    """A Latin letter or digit within a few characters (spaces, brackets) on both sides."""
+    before = text[max(0, start - 4) : start].rstrip(" \t([{<")
+    after = text[end : end + 4].lstrip(" \t)]}>")
+    return bool(before) and before[-1] in _LABEL_EDGE and bool(after) and after[0] in _LABEL_EDGE
 
 
 def patterns_hits(text: str, patterns: Patterns) -> Hits:

@@ -24,6 +24,7 @@ _REPLY_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _SEPARATOR = "\n\n"
+_ASCII = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _LATIN_WORD = re.compile(r"[a-zà-ÿœ']+")
 # Languages written in Latin letters share short words ("no" is a negation in Spanish and "in the"
 # in Portuguese); their negation cues only count in a text written in that language.
@@ -48,7 +49,7 @@ class Document:
         self.norm = NormText(self.raw)
         self.text = self.norm.text
         self.sentences = sentences(self.text)
-        self._clauses: Segments | None = None
+        self._clauses: Segments | None = None  # built when a rule first needs them
         self._runnable, self._anchor_ends = self.vocab.scan(self.text)
         self._anchor_windows: dict[str, list[tuple[int, int]]] = {}
         self._matches: dict[str, list[Match]] = {}
@@ -79,19 +80,61 @@ class Document:
             found = []
             text = self.text
             for entry in self._runnable.get(concept, ()):
+                language = entry.language
+                if entry.scan is not None:
+                    for m_start, m_end in self._scan(entry):
+                        found.append(Match(m_start, m_end, concept, language))
+                    continue
                 for start, end in self._entry_windows(entry):
                     for m in entry.regex.finditer(text, start, end):
-                        if m.end() > m.start():
-                            found.append(Match(m.start(), m.end(), concept, entry.language))
-            found.sort(key=lambda x: (x.start, -x.end))
+                        m_start, m_end = m.span()
+                        if m_end > m_start:
+                            found.append(Match(m_start, m_end, concept, language))
+            if len(found) > 1:
+                found.sort(key=lambda x: (x.start, -x.end))
             self._matches[concept] = found
         return found
 
+    def _scan(self, entry: Entry) -> list[tuple[int, int]]:
+        """Matches of an entry that starts with literal text, searched through the whole text
+        (the engine skips to each occurrence of the literal); the left word edge is checked
+        here, and a match running into the next sentence is searched again within its own."""
+        assert entry.scan is not None
+        text, search, left = self.text, entry.scan.search, entry.left
+        starts = self.sentences.starts
+        out: list[tuple[int, int]] = []
+        pos = 0
+        while True:
+            m = search(text, pos)
+            if m is None:
+                return out
+            start, end = m.span()
+            if start and left:
+                before = text[start - 1]
+                if (before.isalnum() or before == "_") if left == "word" else before in _ASCII:
+                    pos = start + 1
+                    continue
+            following = bisect_right(starts, start)
+            if following < len(starts) and starts[following] < end:
+                inside = entry.regex.search(text, start, starts[following])
+                if inside is None:
+                    pos = start + 1
+                    continue
+                start, end = inside.span()
+            if end > start:
+                out.append((start, end))
+            pos = end if end > start else start + 1
+
     def _entry_windows(self, entry: Entry) -> list[tuple[int, int]]:
         """Where an entry may match: the sentences holding one of its anchors, or everywhere."""
-        if entry.anchors is None:
+        anchors = entry.anchors
+        if anchors is None:
             return [(0, len(self.text))]
-        present = [a for a in entry.anchors if a in self._anchor_ends]
+        if len(anchors) == 1:
+            (anchor,) = anchors
+            windows = self._anchor_windows.get(anchor)
+            return windows if windows is not None else self._windows_for(anchor)
+        present = [a for a in anchors if a in self._anchor_ends]
         if len(present) == 1:
             return self._windows_for(present[0])
         spans = sorted(span for a in present for span in self._windows_for(a))

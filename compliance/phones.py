@@ -15,22 +15,30 @@ from dataclasses import dataclass
 from functools import cache
 
 import phonenumbers
+from phonenumbers.re_util import enable_pattern_cache
 
 from compliance.document import Document
 from compliance.vocab import Vocabulary
 
+# phonenumbers compiles its metadata patterns on use; numbers tried against many regions overflow
+# the re module's 512-entry cache and recompile every time unless the library keeps them.
+enable_pattern_cache()
+
 _CANDIDATE = re.compile(
-    r"(?<![a-z0-9+.,/-])(?:\+\s?|00)?(?:\(\s?\d{1,5}\s?\)\s?)?\d{1,15}"
+    # an Amazon order id (3-7-7 digits) is never a phone number: not even a candidate
+    r"(?<![a-z0-9+.,/-])(?!\d{3}-\d{7}-\d{7}(?![\d-]))(?:\+\s?|00)?(?:\(\s?\d{1,5}\s?\)\s?)?\d{1,15}"
     r"(?:(?:[ \t]?[./-][ \t]?|[ \t]|\s?\(\s?\d{1,5}\s?\)\s?)\d{1,8}){0,7}"
     r"(?:\s*(?:ext|x|durchwahl|poste|int|доб)\.?\s*\d{1,5})?"
     r"(?![a-z0-9]|[.,]\d)"
 )
-# Stretches of text with at least seven digits: the only places worth the full expression.
-_DIGIT_RUN = re.compile(r"[+(\d][\d \t().\-/+]{6,}")
+# Stretches of text with at least seven digits (and only number punctuation between them): the
+# only places worth the full expression.
+_DIGIT_RUN = re.compile(r"[+(\d](?:[ \t().\-/+]*\d){6,}")
 _EXTENSION = re.compile(r"\s*(?:ext|x|durchwahl|poste|int|доб)\.?\s*\d{1,5}$")
 _ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 _DATE = re.compile(r"^\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}$")
 _ISBN = re.compile(r"^97[89][- ]?\d")
+_IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")  # a router's address, 192.168.1.1
 _SEPARATED = re.compile(r"\d[ ./()-]+\d")
 _VANITY = re.compile(
     r"(?<![a-z0-9])(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]?"
@@ -40,7 +48,8 @@ _VANITY_HINT = re.compile(r"8(?:00|33|44|55|66|77|88)[\s.)-]?[a-z]")
 _CURRENCY_BEFORE = re.compile(r"[$€£¥₽₹]\s?$|(?:usd|eur|gbp|rs|r\$|руб)\.?\s?$")
 _CURRENCY_AFTER = re.compile(r"^\s?(?:[$€£¥₽₹円元]|eur|usd|gbp|руб|рубл|yen|euro|dollar)")
 
-# Regions tried for numbers written without a country code, by the script of the text.
+# Regions tried for numbers written without a country code, by the script of the text (their
+# metadata is loaded when the engine starts, see `warm_up`).
 _REGIONS = {
     "latin": (
         "US",
@@ -110,7 +119,12 @@ def _find(doc: Document) -> list[Phone]:
         raw = m.group(0).strip()
         number = _EXTENSION.sub("", raw)
         digits = _NON_DIGIT.sub("", number)
-        if not 7 <= len(digits) <= 15 or _ORDER_ID.match(number) or _DATE.match(number):
+        if (
+            not 7 <= len(digits) <= 15
+            or _ORDER_ID.match(number)
+            or _DATE.match(number)
+            or _IPV4.match(number)
+        ):
             continue
         if _ISBN.match(number) and len(digits) == 13:
             continue
@@ -127,7 +141,9 @@ def _find(doc: Document) -> list[Phone]:
         letters = sum(ch.isalpha() for ch in tail)
         if letters >= 2 and len(tail) == 7 and not _overlaps(phones, m.start(), m.end()):
             phones.append(Phone(m.start(), m.end(), _third_party(doc, m.start())))
-    words = doc.find("phone.digit_word")
+    # a number spelled out takes at least four digit words: count their anchors (an upper bound)
+    # before matching the words themselves
+    words = doc.find("phone.digit_word") if _digit_word_hits(doc) >= 4 else []
     spelled = _spelled(doc.vocab).finditer(text, words[0].start) if len(words) >= 4 else ()
     for m in spelled:
         if _LETTER.search(m.group(0)) and not _overlaps(phones, m.start(), m.end()):
@@ -139,7 +155,8 @@ def _find(doc: Document) -> list[Phone]:
 def _candidates(text: str) -> list[re.Match[str]]:
     found: list[re.Match[str]] = []
     for run in _DIGIT_RUN.finditer(text):
-        if len(_DIGIT.findall(run.group(0))) < 7:
+        # a run starting with a digit has seven; one starting with "+" or "(" may have six
+        if not run.group(0)[0].isdigit() and len(_DIGIT.findall(run.group(0))) < 7:
             continue
         # the full expression may need a few characters around the run (extension, brackets)
         found.extend(_CANDIDATE.finditer(text, run.start(), min(len(text), run.end() + 12)))
@@ -166,18 +183,20 @@ def _is_phone(doc: Document, number: str, digits: str, start: int, regions: _Laz
         parsed = _parse(candidate, None)
         return parsed is not None and phonenumbers.is_possible_number(parsed)
     context = doc.sentence_has("phone.label", start) or doc.sentence_has("contact.messenger", start)
-    valid = possible = False
+    # Without a phone word nearby only a valid, grouped number of usual length counts; with one,
+    # a number possible in some region counts from eight digits on. Cheap tests first: each
+    # region tried costs a parse.
+    if not context and not (_SEPARATED.search(number) and 8 <= len(digits) <= 13):
+        return False
     for region in regions:
         parsed = _parse(number, region)
-        if parsed is None:
+        if parsed is None or not phonenumbers.is_possible_number(parsed):
             continue
+        if context and len(digits) >= 8:
+            return True
         if phonenumbers.is_valid_number(parsed):
-            valid = True
-            break
-        possible = possible or phonenumbers.is_possible_number(parsed)
-    if context:
-        return valid or (possible and len(digits) >= 8)
-    return valid and bool(_SEPARATED.search(number)) and 8 <= len(digits) <= 13
+            return True
+    return False
 
 
 def _parse(number: str, region: str | None) -> phonenumbers.PhoneNumber | None:
@@ -222,9 +241,29 @@ def _overlaps(phones: list[Phone], start: int, end: int) -> bool:
     return any(p.start < end and start < p.end for p in phones)
 
 
+def _digit_word_hits(doc: Document) -> int:
+    hits = doc.anchor_hits
+    return sum(len(hits[a]) for a in _digit_word_anchors(doc.vocab).intersection(hits))
+
+
+@cache
+def _digit_word_anchors(vocab: Vocabulary) -> frozenset[str]:
+    return frozenset(
+        a for e in vocab.entries.get("phone.digit_word", ()) for a in (e.anchors or ())
+    )
+
+
 @cache
 def _spelled(vocab: Vocabulary) -> re.Pattern[str]:
     words = sorted({e.source for e in vocab.entries.get("phone.digit_word", ())}, key=len)
     alternation = "|".join(reversed(words)) or "(?!)"
     token = rf"(?:{alternation}|\d)"
     return re.compile(rf"(?<!\w){token}(?:[\s,-]+{token}){{6,}}(?!\w)")
+
+
+def warm_up(vocab: Vocabulary) -> None:
+    """Loads the metadata of every region the checker may try (phonenumbers loads it lazily) and
+    compiles the spelled-out number expression."""
+    _spelled(vocab)
+    for region in {r for regions in _REGIONS.values() for r in regions}:
+        phonenumbers.is_valid_number(phonenumbers.parse("0123456789", region))

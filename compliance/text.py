@@ -1,10 +1,10 @@
 """Text preparation shared by every rule: normalisation with an offset map, sentences, clauses.
 
 Rules match against `NormText.text`: NFKC-normalised (full-width letters and the full-width at
-sign become ASCII), zero-width characters removed, Arabic-Indic digits mapped to ASCII, dashes and
-typographic apostrophes unified, lower-cased. Every offset in it maps back to the original text so
-findings can point at what the agent wrote (rules.md 4.1: "Normalise (NFKC, strip zero-width
-characters) before matching").
+sign become ASCII), zero-width characters and Arabic vowel marks removed, Arabic-Indic digits
+mapped to ASCII, dashes and typographic apostrophes unified, lower-cased. Every offset in it maps
+back to the original text so findings can point at what the agent wrote (rules.md 4.1:
+"Normalise (NFKC, strip zero-width characters) before matching").
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ import functools
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
-_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
+# Arabic short-vowel marks (tashkeel) and the tatweel stretch are optional in writing: "نقدًا" and
+# "نقدا" are the same word, so they are dropped like zero-width characters.
+ARABIC_MARKS = "".join(chr(c) for c in range(0x064B, 0x0660)) + "\u0670\u0640"
+_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}{ARABIC_MARKS}]")
 
 # One character in, one character out: safe on the fast path without an offset map.
 _TRANSLATE = str.maketrans(
@@ -43,31 +45,58 @@ def _translate_one(m: re.Match[str]) -> str:
     return _TRANSLATE[ord(m.group(0))]
 
 
-_SENTENCE_END = re.compile(r"[!?。！？；;؛…]+|\.(?=\s|$|[\"')\]])|\n+")
-_CLAUSE_END = re.compile(rf"{_SENTENCE_END.pattern}|[,，、:：()（）「」]|\s-\s")
-
-
-@dataclass(frozen=True)
-class Segment:
-    start: int
-    end: int
+# A semicolon joins two clauses of one sentence ("you'll get a code by SMS; please reply with
+# it"), so it ends a clause, not a sentence. Both expressions start with a single character class
+# (the alternatives follow as look-behinds) so that the engine skips from one mark to the next.
+_SENTENCE_END = re.compile(
+    r"[.!?。！？…\n](?:(?<=[!?。！？…])[!?。！？…]*|(?<=\.)(?=\s|$|[\"')\]])|(?<=\n)\n*)"
+)
+# ... and clauses also end at commas, colons, brackets and a dash between spaces.
+_CLAUSE_END = re.compile(
+    r"[.!?。！？…\n,，、:：;；؛()（）「」-](?:(?<=[!?。！？…])[!?。！？…]*|(?<=\.)(?=\s|$|[\"')\]])"
+    r"|(?<=\n)\n*|(?<=[,，、:：;；؛()（）「」])|(?<=\s-)(?=\s))"
+)
 
 
 class NormText:
-    """Normalised, lower-cased text with a map from its offsets back to the original."""
+    """Normalised, lower-cased text with a map from its offsets back to the original.
 
-    __slots__ = ("_ends", "_starts", "original", "text")
+    Three ways to build it, cheapest first: the text only needs lower-casing (offsets unchanged);
+    it also has zero-width characters or Arabic vowel marks to drop (offsets shift at those
+    places: a short list of kept stretches); or some character changes under NFKC (per-character
+    map).
+    """
+
+    __slots__ = ("_ends", "_kept_orig", "_kept_out", "_starts", "original", "text")
 
     def __init__(self, original: str) -> None:
         self.original = original
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
+        self._kept_out: list[int] | None = None
+        self._kept_orig: list[int] | None = None
         # str.translate looks every character up; substituting only the few that change is cheaper
         fast = _NEEDS_TRANSLATE.sub(_translate_one, original)
-        if not _ZERO_WIDTH_RE.search(original) and unicodedata.is_normalized("NFKC", fast):
+        dropped = [m.start() for m in _ZERO_WIDTH_RE.finditer(fast)]
+        if dropped:
+            kept_out: list[int] = []
+            kept_orig: list[int] = []
+            pieces: list[str] = []
+            pos = size = 0
+            for index in [*dropped, len(fast)]:
+                if index > pos:
+                    kept_out.append(size)
+                    kept_orig.append(pos)
+                    pieces.append(fast[pos:index])
+                    size += index - pos
+                pos = index + 1
+            fast = "".join(pieces)
+        if unicodedata.is_normalized("NFKC", fast):
             lowered = fast.lower()
-            if len(lowered) == len(original):
+            if len(lowered) == len(fast):
                 self.text = lowered
-                self._starts: list[int] | None = None
-                self._ends: list[int] | None = None
+                if dropped:
+                    self._kept_out, self._kept_orig = kept_out, kept_orig
                 return
         self._build_slow(original)
 
@@ -92,6 +121,14 @@ class NormText:
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Maps a [start, end) span of the normalised text back onto the original text."""
+        if self._kept_out is not None and self._kept_orig is not None:
+            if not self.text:
+                return 0, 0
+            start = min(max(start, 0), len(self.text) - 1)
+            last = min(max(end - 1, start), len(self.text) - 1)
+            # the end takes in marks dropped right after the span ("نقدًا")
+            stop = self._kept(last + 1) if last + 1 < len(self.text) else len(self.original)
+            return self._kept(start), stop
         if self._starts is None or self._ends is None:
             return start, end
         if not self._starts:
@@ -100,10 +137,15 @@ class NormText:
         last = min(max(end - 1, start), len(self._ends) - 1)
         return self._starts[start], self._ends[last]
 
+    def _kept(self, offset: int) -> int:
+        assert self._kept_out is not None and self._kept_orig is not None
+        index = bisect.bisect_right(self._kept_out, offset) - 1
+        return self._kept_orig[index] + offset - self._kept_out[index]
+
 
 @functools.lru_cache(maxsize=4096)
 def _normalise_cluster(cluster: str) -> str:
-    if cluster in _ZERO_WIDTH:
+    if cluster in _ZERO_WIDTH or cluster in ARABIC_MARKS:
         return ""
     piece = unicodedata.normalize("NFKC", cluster).translate(_TRANSLATE).lower()
     return _ZERO_WIDTH_RE.sub("", piece)
@@ -116,9 +158,13 @@ def _abbreviations() -> frozenset[str]:
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    space = max(text.rfind(" ", 0, dot), text.rfind("\n", 0, dot))
-    word = text[space + 1 : dot]
-    return 0 < len(word) <= 9 and word.lstrip("(\"'") in _abbreviations()
+    """An abbreviation right before its full stop ("z.B. das", "Tel. 020"): no sentence end."""
+    before = text[max(0, dot - 10) : dot]
+    words = before.rsplit(None, 1)
+    if not words or (len(words) == 1 and len(before) == 10 and dot > 10):
+        return False  # nothing before the stop, or a word longer than any abbreviation
+    word = words[-1]
+    return len(word) <= 9 and word.lstrip("(\"'") in _abbreviations()
 
 
 class Segments:
@@ -126,15 +172,13 @@ class Segments:
 
     __slots__ = ("spans", "starts")
 
-    def __init__(self, text: str, boundary: re.Pattern[str]) -> None:
+    def __init__(self, text: str, bounds: list[tuple[int, int]]) -> None:
         spans: list[tuple[int, int]] = []
         pos = 0
-        for m in boundary.finditer(text):
-            if m.group(0) == "." and _is_abbreviation(text, m.start()):
-                continue
-            if m.start() > pos:
-                spans.append((pos, m.end()))
-            pos = m.end()
+        for start, end in bounds:
+            if start > pos:
+                spans.append((pos, end))
+            pos = end
         if pos < len(text):
             spans.append((pos, len(text)))
         if not spans:
@@ -149,9 +193,19 @@ class Segments:
         return self.spans[self.index_of(offset)]
 
 
+def _bounds(text: str, boundary: re.Pattern[str]) -> list[tuple[int, int]]:
+    out = []
+    for m in boundary.finditer(text):
+        start, end = m.span()
+        if end - start == 1 and text[start] == "." and _is_abbreviation(text, start):
+            continue
+        out.append((start, end))
+    return out
+
+
 def sentences(text: str) -> Segments:
-    return Segments(text, _SENTENCE_END)
+    return Segments(text, _bounds(text, _SENTENCE_END))
 
 
 def clauses(text: str) -> Segments:
-    return Segments(text, _CLAUSE_END)
+    return Segments(text, _bounds(text, _CLAUSE_END))

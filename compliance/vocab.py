@@ -18,13 +18,15 @@ import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import NamedTuple
 
 import ahocorasick
+
+from compliance.text import ARABIC_MARKS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LANG_DIR = DATA_DIR / "lang"
@@ -35,17 +37,41 @@ _MIN_ANCHOR = 2
 SET_CONCEPTS = frozenset({"grammar.stopword", "grammar.determiner"})
 
 
-@dataclass(frozen=True)
 class Entry:
-    concept: str
-    language: str
-    source: str
-    regex: re.Pattern[str]
-    anchors: frozenset[str] | None
+    """One vocabulary entry. `regex` has the word edges built in; `scan`, set when the entry
+    starts with literal text, is the same expression without its leading edge check, so that the
+    regular-expression engine can jump from one occurrence of that literal to the next; the left
+    edge (`left`: "word", "ascii" or "") is then checked by the caller. For such entries `regex`
+    is compiled only when first needed: compiling thousands of expressions is most of the
+    start-up time."""
+
+    __slots__ = ("_pattern", "_regex", "anchors", "concept", "language", "left", "scan", "source")
+
+    def __init__(
+        self,
+        concept: str,
+        language: str,
+        source: str,
+        pattern: str,
+        anchors: frozenset[str] | None,
+        scan: re.Pattern[str] | None = None,
+        left: str = "",
+        regex: re.Pattern[str] | None = None,
+    ) -> None:
+        self.concept, self.language, self.source = concept, language, source
+        self.anchors, self.scan, self.left = anchors, scan, left
+        self._pattern, self._regex = pattern, regex
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._regex is None:
+            self._regex = re.compile(self._pattern)
+        return self._regex
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """Where a concept matched; a tuple because documents make thousands of them."""
+
     start: int
     end: int
     concept: str
@@ -114,8 +140,9 @@ class Vocabulary:
         found in it. An entry runs where one of its anchors occurs (everywhere if it has none)."""
         found: dict[str, list[int]] = defaultdict(list)
         if self._automaton is not None:
-            for end, anchor in self._automaton.iter(text):
-                found[anchor].append(end)
+            # the automaton reports the index of an anchor's last character; keep exclusive ends
+            for last, anchor in self._automaton.iter(text):
+                found[anchor].append(last + 1)
         runnable: dict[str, list[Entry]] = defaultdict(list)
         for concept, entries in self._unanchored.items():
             runnable[concept].extend(entries)
@@ -147,23 +174,48 @@ def load_language(path: Path) -> list[Entry]:
     return entries
 
 
+_MARKS = re.compile(f"[{ARABIC_MARKS}]")
+
+
 def _compile(concept: str, language: str, term: str, boundaries: bool | str, path: Path) -> Entry:
+    term = _MARKS.sub("", term)  # the text is matched without them (compliance.text)
     unescaped = re.sub(r"\\.", "", term)
     if unescaped != unescaped.lower():
         raise VocabularyError(f"{path.name}: {concept}: entries are lower case: {term!r}")
     if boundaries == "ascii":  # Latin-script names that may touch CJK text ("加我们QQ")
-        source = rf"(?<![a-z0-9])(?:{term})(?![a-z0-9])"
+        left, tail = "ascii", "(?![a-z0-9])"
     elif boundaries:
-        source = rf"(?<!\w)(?:{term})(?!\w)"
+        left, tail = "word", r"(?!\w)"
     else:  # CJK and Arabic files: Latin terms in them still need Latin word edges
-        head = "(?<![a-z0-9])" if re.match(r"[a-z0-9]", term) else ""
+        left = "ascii" if re.match(r"[a-z0-9]", term) else ""
         tail = "(?![a-z0-9])" if re.search(r"[a-z0-9]$", term) else ""
-        source = f"{head}(?:{term}){tail}"
+    head = {"ascii": "(?<![a-z0-9])", "word": r"(?<!\w)", "": ""}[left]
+    pattern = f"{head}(?:{term}){tail}"
     try:
-        regex = re.compile(source)
+        parsed = list(sre_parse.parse(term))
+        if _literal_prefix(parsed) >= 2:
+            scan, regex = re.compile(f"(?:{term}){tail}"), None
+        else:
+            scan, regex = None, re.compile(pattern)
     except re.error as exc:
         raise VocabularyError(f"{path.name}: {concept}: {term!r}: {exc}") from exc
-    return Entry(concept, language, term, regex, _anchors(term))
+    anchors = _best(_candidates(parsed))
+    return Entry(concept, language, term, pattern, anchors, scan, left, regex)
+
+
+def _literal_prefix(items: list) -> int:
+    """How many literal characters every match of a parsed expression starts with."""
+    count = 0
+    while items:
+        op, av = items[0]
+        if op is sre_constants.LITERAL:
+            count += 1
+            items = items[1:]
+        elif op is sre_constants.SUBPATTERN and count == 0:
+            items = list(av[-1]) + items[1:]
+        else:
+            break
+    return count
 
 
 @cache
@@ -176,15 +228,6 @@ def vocabulary() -> Vocabulary:
 
 
 # --- anchors ---------------------------------------------------------------------------------
-
-
-def _anchors(term: str) -> frozenset[str] | None:
-    """Literal strings one of which every match of `term` must contain, or None if unknown."""
-    try:
-        parsed = sre_parse.parse(term)
-    except re.error:
-        return None
-    return _best(_candidates(list(parsed)))
 
 
 def _usable(anchor: str) -> bool:
@@ -203,16 +246,24 @@ def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
 
 def _candidates(items: list) -> list[frozenset[str]]:
     out: list[frozenset[str]] = []
-    run: list[str] = []
+    # the literal strings the current run may be: one, or a few when a small class of letters
+    # sits inside a word ("m[aá]nd" runs as {"mand", "mánd"})
+    run: set[str] = set()
 
     def flush() -> None:
-        if run:
-            out.append(frozenset({"".join(run)}))
-            run.clear()
+        if run and all(run):
+            out.append(frozenset(run))
+        run.clear()
+
+    def extend(chars: list[str]) -> None:
+        current = run or {""}
+        grown = {prefix + ch for prefix in current for ch in chars}
+        run.clear()
+        run.update(grown)
 
     for op, av in items:
         if op is sre_constants.LITERAL:
-            run.append(chr(av))
+            extend([chr(av)])
         elif op is sre_constants.SUBPATTERN:
             flush()
             out.extend(_candidates(list(av[-1])))
@@ -233,8 +284,12 @@ def _candidates(items: list) -> list[frozenset[str]]:
             and all(o is sre_constants.LITERAL for o, _ in av)
             and len(av) <= 8
         ):
-            flush()  # a small class of literal characters is a branch: [$€£]
-            out.append(frozenset(chr(c) for _, c in av))
+            chars = [chr(c) for _, c in av]
+            if run and len(run) * len(chars) <= 8:
+                extend(chars)  # a class inside a word: [$€£], [aá]
+            else:
+                flush()
+                out.append(frozenset(chars))
         else:
             flush()
     flush()

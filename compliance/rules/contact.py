@@ -68,11 +68,24 @@ def off_platform_spans(doc: Document, has_number: bool) -> list[tuple[int, int]]
             handle = _HANDLE.match(doc.text[m.end : m.end + 30])
             sentence = doc.sentences.around(m.start)
             number = any(sentence[0] <= p.start < sentence[1] for p in find_phones(doc))
-            if handle or number or doc.sentence_has("contact.reach", m.start):
+            # "via Telegram", "por WhatsApp", "über WhatsApp": the messenger as the channel
+            # ("follow us via Instagram" stays MARKETING, rules.md 5.12)
+            via = doc.find_in(
+                "contact.via", max(0, m.start - 16), m.start
+            ) and not doc.sentence_has("marketing.follow_us", m.start)
+            # "find us on insta @shop" is follow-us marketing unless the buyer is asked to write
+            follow = doc.sentence_has("marketing.follow_us", m.start)
+            if (not follow and (handle or number or via)) or doc.sentence_has(
+                "contact.reach", m.start
+            ):
                 spans.append(m.span)
         if not has_number:
+            # "the courier will call you before delivery" is the carrier's call, not the seller's
             spans.extend(
-                m.span for m in doc.find("contact.call_invite") if not doc.negated(m.start, m.end)
+                m.span
+                for m in doc.find("contact.call_invite")
+                if not doc.negated(m.start, m.end)
+                and not doc.sentence_has("contact.carrier", m.start)
             )
         spans.extend(
             m.span for m in doc.find("contact.ask_details") if not doc.negated(m.start, m.end)

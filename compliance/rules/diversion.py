@@ -28,11 +28,25 @@ def buy_elsewhere_spans(doc: Document) -> list[tuple[int, int]]:
     )
 
 
+def via_amazon(doc: Document, offset: int) -> bool:
+    """True when the sentence around `offset` says the money goes through Amazon, not when it
+    sets Amazon aside ("instead of waiting for Amazon", "sem passar pela Amazon")."""
+    s_start, s_end = doc.sentences.around(offset)
+    for m in doc.find_in("divert.through_amazon", s_start, s_end):
+        if doc.negated(m.start, m.end):
+            continue
+        c_start, _ = doc.clauses.around(m.start)
+        if doc.find_in("divert.contrast", max(c_start, m.start - 40), m.start):
+            continue
+        return True
+    return False
+
+
 def divert_spans(doc: Document) -> list[tuple[int, int]]:
     def compute() -> list[tuple[int, int]]:
         spans = list(buy_elsewhere_spans(doc))
         for m in doc.find("divert.payment_channel"):
-            if doc.negated(m.start, m.end) or doc.sentence_has("divert.through_amazon", m.start):
+            if doc.negated(m.start, m.end) or via_amazon(doc, m.start):
                 continue
             if doc.sentence_has("divert.money_action", m.start):
                 spans.append(m.span)
@@ -44,8 +58,11 @@ def divert_spans(doc: Document) -> list[tuple[int, int]]:
             ):
                 spans.append(m.span)
         for m in doc.find("personal.payment_card"):
-            if doc.sentence_has("divert.charge_directly", m.start) and not doc.negated(
-                m.start, m.end
+            if doc.negated(m.start, m.end):
+                continue
+            # card data asked for to charge or pay back money outside Amazon (5.11)
+            if doc.sentence_has("divert.charge_directly", m.start) or (
+                doc.sentence_has("divert.money_action", m.start) and not via_amazon(doc, m.start)
             ):
                 spans.append(m.span)
         quotes = doc.find("divert.quote")

@@ -51,6 +51,8 @@ def check(doc: Document) -> list[Finding]:
     findings: list[Finding] = []
     allowed = {d.lower().strip(".") for d in doc.context.allowed_domains}
     for url in urls(doc):
+        if _messenger_handle(doc, url):
+            continue
         if is_amazon(url.host):
             if amazon_path_is_nonessential(url.host, url.path):
                 severity = Severity.BLOCK if doc.proactive else Severity.WARN
@@ -70,3 +72,11 @@ def check(doc: Document) -> list[Finding]:
             doc.finding("LINK_EXTERNAL", severity, MESSAGES["LINK_EXTERNAL"], url.start, url.end)
         )
     return findings
+
+
+def _messenger_handle(doc: Document, url: Address) -> bool:
+    """A bare name right after a messenger ("Skype: shop.support") is an account id, reported as
+    CONTACT_OFF_PLATFORM (rules.md 5.14), not a web address."""
+    if url.explicit or url.obfuscated:
+        return False
+    return bool(doc.find_in("contact.messenger", max(0, url.start - 30), url.start))

@@ -2,16 +2,17 @@
 
 Marketing: coupon codes and discounts on future purchases, sales events, new products,
 "check out our other products", newsletters, "follow us", loyalty clubs, promotional attachments,
-and a price advantage offered for buying off Amazon. Answering the buyer's question about a past
-promotion or about Amazon's own Subscribe & Save is not marketing. An incentive tied to a review
-is REVIEW_INCENTIVE only (5.3). Opt-out: unsubscribe links and instructions, "reply STOP".
+and a price advantage offered for buying or paying off Amazon. Answering the buyer's question
+about a past promotion or about Amazon's own Subscribe & Save is not marketing. An incentive tied
+to a review is REVIEW_INCENTIVE only (5.3). Opt-out: unsubscribe links and instructions,
+"reply STOP".
 """
 
 from __future__ import annotations
 
 from compliance.document import Document
 from compliance.messages import MESSAGES
-from compliance.rules.diversion import buy_elsewhere_spans
+from compliance.rules.diversion import divert_spans
 from compliance.rules.reviews import incentive_spans
 from compliance.types import Finding, Severity, Span
 from compliance.vocab import data_file
@@ -79,7 +80,9 @@ def _find_marketing(doc: Document) -> tuple[int, int] | None:
             continue
         if doc.sentence_has("marketing.future_purchase", m.start):
             return m.span
-    for start, end in buy_elsewhere_spans(doc):
+    # a price advantage for buying or paying outside Amazon ("10% off if you pay by bank
+    # transfer", "cheaper on our site") is promotion as well (rules.md 5.5)
+    for start, end in divert_spans(doc):
         s_start, s_end = doc.sentences.around(start)
         window = (max(0, s_start - 200), min(len(doc.text), s_end + 200))
         if doc.find_in("marketing.price_advantage", *window):

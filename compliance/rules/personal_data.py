@@ -20,9 +20,7 @@ def check(doc: Document) -> list[Finding]:
         for m in doc.find(concept):
             if doc.negated(m.start, m.end):
                 continue
-            if doc.sentence_has("grammar.request", m.start) or doc.sentence_has(
-                "personal.request", m.start
-            ):
+            if _asked(doc, m.start):
                 return [
                     doc.finding(
                         "PERSONAL_INFO_REQUEST",
@@ -33,3 +31,14 @@ def check(doc: Document) -> list[Finding]:
                     )
                 ]
     return []
+
+
+def _asked(doc: Document, offset: int) -> bool:
+    """A request word in the sentence that is not itself negated ("there is no need to send us
+    your password")."""
+    start, end = doc.sentences.around(offset)
+    return any(
+        not doc.negated(r.start, r.end)
+        for concept in ("grammar.request", "personal.request")
+        for r in doc.find_in(concept, start, end)
+    )

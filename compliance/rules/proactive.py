@@ -66,12 +66,21 @@ def _courtesy(doc: Document) -> list[tuple[int, int]]:
 
 def _purpose_matches(doc: Document, concepts: tuple[str, ...]) -> list[str]:
     courtesy = _courtesy(doc)
+    # a question inside a promotion ("would you like to see our new range?") is no purpose
+    promo = marketing_span(doc)
+    promo_sentence = doc.sentences.around(promo[0]) if promo is not None else (-1, -1)
     found = []
     for concept in concepts:
         for m in doc.find(concept):
-            if not any(s <= m.start < e for s, e in courtesy) and not doc.negated(m.start, m.end):
-                found.append(concept)
-                break
+            if any(s <= m.start < e for s, e in courtesy):
+                continue
+            # an address problem is said with a negation ("no flat number", "не указан номер")
+            if concept != "purpose.address_problem" and doc.negated(m.start, m.end):
+                continue
+            if promo_sentence[0] <= m.start < promo_sentence[1]:
+                continue
+            found.append(concept)
+            break
     return found
 
 

@@ -34,20 +34,48 @@ def solicitations(doc: Document) -> list[Match]:
             ):
                 out.append(m)
         out.extend(positive_only(doc))
+        # offering something for a review asks for one, whatever the verb ("for your review we
+        # refund 5 EUR")
+        out.extend(Match(start, end, "review.incentive", "") for start, end in incentive_spans(doc))
         return sorted(out, key=lambda m: m.start)
 
     return doc.memo("solicitations", compute)
+
+
+def _review_in_context(doc: Document, sentence: tuple[int, int]) -> bool:
+    """A review is named in the sentence or the one before it (for "we read your review. Could
+    you take it down?")."""
+    if doc.find_in("review.noun", *sentence):
+        return True
+    index = doc.sentences.index_of(sentence[0])
+    if index == 0:
+        return False
+    return bool(doc.find_in("review.noun", *doc.sentences.spans[index - 1]))
+
+
+def _is_question(doc: Document, sentence: tuple[int, int]) -> bool:
+    """A question put to the buyer is a request ("¿podría modificar la reseña?")."""
+    return doc.text[sentence[0] : sentence[1]].rstrip().endswith(("?", "？", "؟"))
 
 
 def incentive_spans(doc: Document) -> list[tuple[int, int]]:
     """Sentences offering something of value for a review (MARKETING is not added there)."""
 
     def compute() -> list[tuple[int, int]]:
-        spans = []
+        spans: list[tuple[int, int]] = []
+        if not (
+            doc.has("review.noun") or doc.has("review.solicit") or doc.has("review.change_pronoun")
+        ):
+            return spans  # no review in sight: nothing of value can be tied to one
         for m in doc.find("review.value"):
             sentence = doc.sentences.around(m.start)
             if not (
-                doc.find_in("review.noun", *sentence) or doc.find_in("review.solicit", *sentence)
+                doc.find_in("review.noun", *sentence)
+                or doc.find_in("review.solicit", *sentence)
+                or (
+                    doc.find_in("review.change_pronoun", *sentence)
+                    and _review_in_context(doc, sentence)
+                )
             ):
                 continue
             if doc.find_in("review.exchange", *sentence) and not doc.negated(m.start, m.end):
@@ -60,7 +88,11 @@ def incentive_spans(doc: Document) -> list[tuple[int, int]]:
 def change_requests(doc: Document) -> list[Match]:
     def compute() -> list[Match]:
         out = []
-        for m in doc.find("review.change"):
+        candidates = list(doc.find("review.change"))
+        for m in doc.find("review.change_pronoun"):
+            if _review_in_context(doc, doc.sentences.around(m.start)):
+                candidates.append(m)
+        for m in sorted(candidates, key=lambda m: m.start):
             if doc.negated(m.start, m.end):
                 continue
             sentence = doc.sentences.around(m.start)
@@ -69,6 +101,7 @@ def change_requests(doc: Document) -> list[Match]:
                 or doc.find_in("grammar.request", *sentence)
                 or doc.find_in("review.exchange", *sentence)
                 or doc.find_in("review.appreciate", *sentence)
+                or _is_question(doc, sentence)
             )
             if asked:
                 out.append(m)
@@ -87,7 +120,7 @@ def positive_only(doc: Document) -> list[Match]:
                 continue
             # "thanks for the lovely feedback" asks for nothing: an exchange cue alone is then
             # no evidence of a request
-            cues = ["grammar.request", "review.appreciate", "review.solicit"]
+            cues = ["grammar.request", "review.appreciate", "review.solicit", "review.if_satisfied"]
             if not doc.find_in("review.thanks", *sentence):
                 cues.append("review.exchange")
             if any(doc.find_in(c, *sentence) for c in cues):
@@ -96,7 +129,10 @@ def positive_only(doc: Document) -> list[Match]:
             sentence = doc.sentences.around(m.start)
             if sentence in changed:
                 continue
-            if doc.find_in("review.noun", *sentence) or doc.find_in("review.solicit", *sentence):
+            if any(
+                doc.find_in(c, *sentence)
+                for c in ("review.noun", "review.solicit", "review.positive")
+            ):
                 out.append(m)
         for concept in ("review.unhappy_divert", "review.dictate"):
             out.extend(m for m in doc.find(concept) if not doc.negated(m.start, m.end))
