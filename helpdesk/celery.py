@@ -19,4 +19,9 @@ app.conf.beat_schedule = {
         "schedule": 30.0,
         "options": {"expires": 25},
     },
+    "outbox-recovery": {
+        "task": "messaging.tasks.recover_outbox",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }

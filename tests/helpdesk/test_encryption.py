@@ -35,7 +35,10 @@ def test_mailbox_passwords_are_not_stored_in_the_clear(db):
     assert IMAP_PASSWORD not in raw_column("messaging_mailbox", "imap_password", mailbox.pk)
     assert IMAP_PASSWORD not in raw_column("messaging_mailbox", "smtp_password", mailbox.pk)
     fetched = Mailbox.objects.get(pk=mailbox.pk)
-    assert (fetched.imap_password, fetched.smtp_password) == (IMAP_PASSWORD, "smtp-" + IMAP_PASSWORD)
+    assert (fetched.imap_password, fetched.smtp_password) == (
+        IMAP_PASSWORD,
+        "smtp-" + IMAP_PASSWORD,
+    )
 
 
 def test_the_same_secret_encrypts_differently_each_time(db):
