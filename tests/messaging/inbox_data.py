@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from messaging import services
@@ -25,7 +26,8 @@ def buyer_thread(
         seller_account=account, smtp_host="127.0.0.1", smtp_security="none"
     )
     message = MessageFactory(thread=thread, mailbox=mailbox, occurred_at=at, text=text)
-    services.record_buyer_message(services.lock(thread), message)
+    with transaction.atomic():
+        services.record_buyer_message(services.lock(thread), message)
     thread.refresh_from_db()
     return thread
 

@@ -28,9 +28,8 @@ def test_reply_is_queued_in_the_same_transaction(
 ):
     thread = buyer_thread(team.account)
     ReplyDraft.objects.create(thread=thread, user=team.agent, body="draft")
-    with django_capture_on_commit_callbacks() as callbacks:
-        with django_assert_max_num_queries(60):
-            response = agent.post(url("reply", thread.pk), {"text": "It ships today."}, **HTMX)
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_max_num_queries(60):
+        response = agent.post(url("reply", thread.pk), {"text": "It ships today."}, **HTMX)
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#conversation"
     reply = thread.messages.get(direction="out")
