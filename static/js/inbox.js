@@ -88,6 +88,9 @@
     if (link) {
       list.forEach((r) => r.classList.toggle("selected", r === row));
       row.scrollIntoView({ block: "nearest" });
+      row.classList.remove("unread");
+      const dot = $(".dot", row);
+      if (dot) dot.remove();
       link.click();
     }
   }
@@ -186,6 +189,10 @@
     const rowLink = target.closest && target.closest(".row-link");
     if (rowLink) {
       rows().forEach((r) => r.classList.toggle("selected", r.contains(rowLink)));
+      const row = rowLink.closest(".row");
+      row.classList.remove("unread");
+      const dot = $(".dot", row);
+      if (dot) dot.remove();
       const box = inbox();
       if (box) box.classList.add("has-thread");
     }
