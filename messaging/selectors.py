@@ -240,11 +240,17 @@ def latest_buyer_messages(user: User, after_id: int, limit: int = 5) -> list[Mes
     Only inbound messages of buyer threads: Amazon's own system notices are not threads and
     never appear here.
     """
+    # Scoped through a join (not "thread IN (visible threads)"), so the newest messages are
+    # read backwards from the primary key and the search stops at the first matches.
+    messages = scoping.scope(
+        Message.objects.filter(direction=Direction.INBOUND, id__gt=after_id),
+        user,
+        account_field="thread__seller_account",
+        marketplace_field="thread__marketplace",
+        assignee_field="thread__assignee",
+    )
     return list(
-        Message.objects.filter(
-            direction=Direction.INBOUND, id__gt=after_id, thread__in=visible_threads(user)
-        )
-        .select_related("thread")
+        messages.select_related("thread")
         .only(
             "id", "text", "occurred_at", "thread__id", "thread__buyer_name", "thread__buyer_alias"
         )

@@ -147,10 +147,13 @@ def test_agent_works_through_the_inbox(chromium, live_server, shop, screenshot):
 
     # j/k move through the list and the URL follows.
     sophie = shop["threads"][4]  # next by time left in the German marketplace
+    page.wait_for_load_state("networkidle")  # the list refresh after the reply has landed
     page.keyboard.press("j")
     expect(page).to_have_url(re.compile(rf"/threads/{sophie.pk}/"))
+    page.wait_for_load_state("networkidle")
     page.keyboard.press("k")
     expect(page).to_have_url(re.compile(rf"/threads/{hannah.pk}/"))
+    page.wait_for_load_state("networkidle")
     page.keyboard.press("j")
     expect(conversation).to_contain_text("Vielen Dank, alles bestens angekommen!")
 

@@ -19,7 +19,7 @@ from messaging import outbox, services
 from messaging.models import Message, OutgoingState
 from messaging.tasks import send_reply
 
-from .inbox_data import buyer_thread
+from .inbox_data import buyer_thread, ensure_marketplaces
 from .smtp_listener import SmtpListener
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +55,12 @@ def stop(worker: subprocess.Popen, sig: int) -> None:
     worker.wait(timeout=30)
 
 
-def test_worker_killed_mid_send_leaves_needs_check_and_never_resends(team):
+@pytest.fixture(autouse=True)
+def _marketplaces(transactional_db) -> None:
+    ensure_marketplaces()
+
+
+def test_worker_killed_mid_send_leaves_needs_check_and_never_resends(_marketplaces, team):
     queue = f"outbox-crash-{uuid.uuid4().hex[:8]}"
     with SmtpListener() as smtp:
         smtp.recorder.stall_in_data = threading.Event()  # hold the SMTP answer to the data
