@@ -9,6 +9,7 @@ full thread pages of the threads on it. It prints the median and 95th percentile
 number of database queries, and the ratio of the largest size to the smallest.
 """
 
+import os
 import statistics
 import time
 
@@ -37,27 +38,49 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=60)
 
     def handle(self, *args: object, sizes: list[int], requests: int, **options: object) -> None:
-        results = {}
+        targets = {}
         for size in sizes:
             name = f"Benchmark {size:,} threads"
             if not SellerAccount.objects.filter(name=name).exists():
                 call_command("generate_inbox_data", threads=size, account=name, stdout=self.stdout)
-            results[size] = self._measure(name, requests)
-            self._print(size, results[size])
+            targets[size] = self._prepare(name)
+        # Sizes take turns request by request, so a busy machine slows them all alike and the
+        # ratio stays a measure of the data size.
+        samples = {(size, page): [] for size in sizes for page in ("inbox", "thread")}
+        queries = dict.fromkeys(samples, 0)
+        for n in range(requests):
+            for size, (client, inbox_url, thread_urls) in targets.items():
+                for page, url in (
+                    ("inbox", inbox_url),
+                    ("thread", thread_urls[n % len(thread_urls)]),
+                ):
+                    elapsed, count = self._time(client, url)
+                    samples[size, page].append(elapsed)
+                    queries[size, page] = max(queries[size, page], count)
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        self.stdout.write(f"{requests} requests per page and size; load average {load}")
+        figures = {}
+        for (size, page), values in samples.items():
+            figures[size, page] = (statistics.median(values), _p95(values))
+            self.stdout.write(
+                f"{size:>9,} threads  {page:<6} page: median {figures[size, page][0]:6.1f} ms, "
+                f"p95 {figures[size, page][1]:6.1f} ms, {queries[size, page]} queries"
+            )
         if len(sizes) > 1:
-            small, large = results[min(sizes)], results[max(sizes)]
+            small, large = min(sizes), max(sizes)
             for page in ("inbox", "thread"):
+                median = figures[large, page][0] / figures[small, page][0]
+                p95 = figures[large, page][1] / figures[small, page][1]
                 self.stdout.write(
-                    f"ratio {max(sizes):,} / {min(sizes):,} threads, {page} page: "
-                    f"median {large[page]['median'] / small[page]['median']:.2f}, "
-                    f"p95 {large[page]['p95'] / small[page]['p95']:.2f}"
+                    f"ratio {large:,} / {small:,} threads, {page} page: "
+                    f"median {median:.2f}, p95 {p95:.2f}"
                 )
 
-    def _measure(self, name: str, requests: int) -> dict:
+    def _prepare(self, name: str) -> tuple[Client, str, list[str]]:
         account = SellerAccount.objects.get(name=name)
         owner = Membership.objects.get(seller_account=account, role=Role.OWNER).user
-        host = next((h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".")), "localhost")
-        client = Client(HTTP_HOST=host if host != "*" else "localhost")
+        host = next((h for h in settings.ALLOWED_HOSTS if h and h[0] not in ".*"), "localhost")
+        client = Client(HTTP_HOST=host)
         client.force_login(owner)
         thread_ids = list(
             Thread.objects.filter(seller_account=account, status="needs_reply")
@@ -68,30 +91,13 @@ class Command(BaseCommand):
         thread_urls = [reverse("messaging:thread", args=[pk]) for pk in thread_ids]
         for url in [inbox_url, *thread_urls[:5]]:  # warm caches and connections
             client.get(url, secure=True)
-        pages = {"inbox": [inbox_url] * requests, "thread": [
-            thread_urls[n % len(thread_urls)] for n in range(requests)
-        ]}  # fmt: skip
-        result = {}
-        for page, urls in pages.items():
-            samples, queries = [], 0
-            for url in urls:
-                with CaptureQueriesContext(connection) as captured:
-                    started = time.perf_counter()
-                    response = client.get(url, secure=True)
-                    samples.append((time.perf_counter() - started) * 1000)
-                if response.status_code != 200:
-                    raise RuntimeError(f"{url} answered {response.status_code}")
-                queries = max(queries, len(captured))
-            result[page] = {
-                "median": statistics.median(samples),
-                "p95": _p95(samples),
-                "queries": queries,
-            }
-        return result
+        return client, inbox_url, thread_urls
 
-    def _print(self, size: int, result: dict) -> None:
-        for page, figures in result.items():
-            self.stdout.write(
-                f"{size:>9,} threads  {page:<6} page: median {figures['median']:6.1f} ms, "
-                f"p95 {figures['p95']:6.1f} ms, {figures['queries']} queries"
-            )
+    def _time(self, client: Client, url: str) -> tuple[float, int]:
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url, secure=True)
+            elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        return elapsed, len(captured)
