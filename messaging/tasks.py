@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import outbox
+from .models import Message
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
@@ -10,7 +11,7 @@ def send_reply(self, message_id: int) -> str:
     """Send one queued reply; transient failures come back after a growing pause."""
     outcome = outbox.send_queued_reply(message_id)
     if outcome == outbox.Outcome.RETRY:
-        attempts = outbox.Message.objects.get(pk=message_id).send_attempts
+        attempts = Message.objects.get(pk=message_id).send_attempts
         raise self.retry(countdown=outbox.backoff_seconds(attempts))
     return str(outcome)
 
