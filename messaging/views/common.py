@@ -1,6 +1,7 @@
 """What the inbox pages share: reading the filters and building the conversation's context."""
 
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -89,7 +90,10 @@ def conversation_context(
 
 def render_partial(request: HttpRequest, name: str, context: dict, **kwargs) -> HttpResponse:
     template = CONVERSATION_TEMPLATE if name in CONVERSATION_PARTIALS else TEMPLATE
-    response = render(request, f"{template}#{name}", context, **kwargs)
+    # A partial is rendered without the page's {% timezone %} block around it: times in it
+    # must still be the agent's.
+    with timezone.override(_user_zone(request)):
+        response = render(request, f"{template}#{name}", context, **kwargs)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
 
@@ -116,3 +120,10 @@ def safe_query(query: str) -> str:
     """Forms carry the list's filters back as a query string; re-read them so nothing but
     valid filters (never a URL) reaches a redirect."""
     return filters_query(read_filters(QueryDict(query[:1000])))
+
+
+def _user_zone(request: HttpRequest) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(getattr(request.user, "time_zone", "") or "UTC")
+    except (ValueError, ZoneInfoNotFoundError):
+        return None

@@ -36,12 +36,12 @@ def _orm_beside_playwright():
 
 
 @pytest.fixture(autouse=True)
-def _marketplaces(transactional_db) -> None:
+def _marketplaces(_orm_beside_playwright, transactional_db) -> None:
     ensure_marketplaces()
 
 
-@pytest.fixture(scope="session")
-def chromium():
+@pytest.fixture(scope="module")
+def chromium(_orm_beside_playwright):
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

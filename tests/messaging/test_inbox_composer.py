@@ -327,3 +327,18 @@ def test_attachment_outsider_gets_404(client, team, buyer_attachment):
 def test_attachment_read_only_member_may_download(client, team, buyer_attachment):
     client.force_login(team.read_only)
     assert client.get(url("attachment", buyer_attachment.pk)).status_code == 200
+
+
+def test_partials_show_times_in_the_agents_time_zone(agent, team):
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    team.agent.time_zone = "Asia/Tokyo"
+    team.agent.save()
+    thread = buyer_thread(team.account)
+    before = timezone.now().astimezone(ZoneInfo("Asia/Tokyo"))
+    response = agent.post(url("draft", thread.pk), {"text": "Moment"})
+    stamps = {(before + timedelta(minutes=m)).strftime("%H:%M") for m in (0, 1)}
+    assert any(f"Draft saved {stamp}" in response.text for stamp in stamps)

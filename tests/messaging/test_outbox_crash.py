@@ -23,7 +23,7 @@ from .inbox_data import buyer_thread, ensure_marketplaces
 from .smtp_listener import SmtpListener
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def database_url() -> str:
