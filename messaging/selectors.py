@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -33,6 +33,7 @@ from .models import (
 
 PAGE_SIZE = 50
 CONVERSATION_LIMIT = 100
+RECENT_THREADS = 50  # threads per account looked at for new buyer messages
 ORDER_ID_RE = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 
 
@@ -238,23 +239,32 @@ def latest_buyer_messages(user: User, after_id: int, limit: int = 5) -> list[Mes
     """Buyer messages newer than `after_id` in the user's scope, newest first.
 
     Only inbound messages of buyer threads: Amazon's own system notices are not threads and
-    never appear here.
+    never appear here. A new buyer message moves its thread to the top of the activity order,
+    so only each account's most recently active threads are searched (one small query per
+    account, on the inbox's own index): message ids are global, and walking them backwards
+    would cross every other seller's newer mail.
     """
-    # Scoped through a join (not "thread IN (visible threads)"), so the newest messages are
-    # read backwards from the primary key and the search stops at the first matches.
-    messages = scoping.scope(
-        Message.objects.filter(direction=Direction.INBOUND, id__gt=after_id),
-        user,
-        account_field="thread__seller_account",
-        marketplace_field="thread__marketplace",
-        assignee_field="thread__assignee",
-    )
+    thread_ids: list[int] = []
+    for account_id in scoping.account_ids(user):
+        thread_ids += list(
+            visible_threads(user)
+            .filter(seller_account_id=account_id)
+            .order_by("-last_activity_at", "-id")
+            .values_list("id", flat=True)[:RECENT_THREADS]
+        )
+    if not thread_ids:
+        return []
     return list(
-        messages.select_related("thread")
+        Message.objects.filter(
+            direction=Direction.INBOUND, id__gt=after_id, thread_id__in=thread_ids
+        )
+        .select_related("thread")
         .only(
             "id", "text", "occurred_at", "thread__id", "thread__buyer_name", "thread__buyer_alias"
         )
-        .order_by("-id")[:limit]
+        # NULLS LAST does not match the primary key's order, which keeps the planner on the
+        # thread index instead of walking message ids backwards across other sellers' mail.
+        .order_by(F("id").desc(nulls_last=True))[:limit]
     )
 
 

@@ -46,7 +46,8 @@ class Command(BaseCommand):
             targets[size] = self._prepare(name)
         # Sizes take turns request by request, so a busy machine slows them all alike and the
         # ratio stays a measure of the data size.
-        samples = {(size, page): [] for size in sizes for page in ("inbox", "thread")}
+        pages = ("inbox", "thread", "htmx")
+        samples = {(size, page): [] for size in sizes for page in pages}
         queries = dict.fromkeys(samples, 0)
         for n in range(requests):
             for size, (client, inbox_url, thread_urls) in targets.items():
@@ -68,7 +69,7 @@ class Command(BaseCommand):
             )
         if len(sizes) > 1:
             small, large = min(sizes), max(sizes)
-            for page in ("inbox", "thread"):
+            for page in pages:
                 median = figures[large, page][0] / figures[small, page][0]
                 p95 = figures[large, page][1] / figures[small, page][1]
                 self.stdout.write(
@@ -93,10 +94,12 @@ class Command(BaseCommand):
             client.get(url, secure=True)
         return client, inbox_url, thread_urls
 
-    def _time(self, client: Client, url: str) -> tuple[float, int]:
+    def _time(self, client: Client, url: str, htmx: bool = False) -> tuple[float, int]:
+        # htmx: the conversation alone, as a click in the list fetches it.
+        headers = {"HX-Request": "true", "HX-Target": "conversation"} if htmx else {}
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            response = client.get(url, secure=True)
+            response = client.get(url, secure=True, headers=headers)
             elapsed = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
