@@ -51,11 +51,13 @@ class Command(BaseCommand):
         queries = dict.fromkeys(samples, 0)
         for n in range(requests):
             for size, (client, inbox_url, thread_urls) in targets.items():
+                thread_url = thread_urls[n % len(thread_urls)]
                 for page, url in (
                     ("inbox", inbox_url),
-                    ("thread", thread_urls[n % len(thread_urls)]),
+                    ("thread", thread_url),
+                    ("htmx", thread_url),
                 ):
-                    elapsed, count = self._time(client, url)
+                    elapsed, count = self._time(client, url, htmx=page == "htmx")
                     samples[size, page].append(elapsed)
                     queries[size, page] = max(queries[size, page], count)
         load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
