@@ -58,6 +58,25 @@ ACTION_LABELS: dict[str, str] = {
     "thread.returned_to_queue": _("Threads returned to the queue"),
     "thread.closed": _("Thread closed"),
     "thread.reopened": _("Thread reopened"),
+    "thread.tagged": _("Tag added"),
+    "thread.untagged": _("Tag removed"),
+    "thread.no_response_needed_copied_to_seller_central": _(
+        "No Response Needed also marked in Seller Central"
+    ),
+    "tag.created": _("Tag created"),
+    "reply.resent": _("Reply sent again"),
+    "reply.confirmed_sent": _("Reply confirmed as sent"),
+    "reply_template.created": _("Reply template created"),
+    "reply_template.changed": _("Reply template changed"),
+    "reply_template.deleted": _("Reply template deleted"),
+    "seller_account.connection_saved": _("Amazon connection saved"),
+    "seller_account.connection_tested": _("Amazon connection tested"),
+    "seller_account.needs_reauthorisation": _("Amazon connection needs re-authorisation"),
+    "mailbox.created": _("Mailbox added"),
+    "mailbox.updated": _("Mailbox changed"),
+    "mailbox.sync_requested": _("Mailbox sync started"),
+    "mailbox.quarantine_retried": _("Quarantined mail retried"),
+    "metrics.alert_preferences_changed": _("Email alert preferences changed"),
 }
 
 

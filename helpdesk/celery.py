@@ -60,4 +60,9 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "outbox-recovery": {
+        "task": "messaging.tasks.recover_outbox",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }

@@ -2,11 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.views import signin
+from messaging.views import inbox as inbox_views
 
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The signed-in home page is the inbox; the seller accounts and system status moved.
+    path("", inbox_views.inbox, name="home"),
+    path("status/", views.home, name="status"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", signin.sign_in, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -3,7 +3,10 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +16,47 @@ from orders.models import Order
 
 # Amazon measures the seller on answering every buyer message within 24 calendar hours.
 RESPONSE_WINDOW = timedelta(hours=24)
+
+# PostgreSQL text search configuration per message language (two-letter code); languages
+# without a stemmer of their own (Chinese, Japanese, ...) use "simple". Changing this mapping
+# needs a migration that recreates Message.search_vector.
+SEARCH_CONFIGS = {
+    "ar": "arabic",
+    "da": "danish",
+    "de": "german",
+    "en": "english",
+    "es": "spanish",
+    "fi": "finnish",
+    "fr": "french",
+    "hu": "hungarian",
+    "it": "italian",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sv": "swedish",
+    "tr": "turkish",
+}
+
+
+def _search_config_sql(column: str) -> str:
+    # Each branch is a regconfig constant, so the whole expression stays immutable (a
+    # requirement of generated columns); a text-to-regconfig cast of the column would not be.
+    branches = " ".join(
+        f"WHEN '{code}' THEN '{config}'::regconfig" for code, config in SEARCH_CONFIGS.items()
+    )
+    return f"CASE lower(left({column}, 2)) {branches} ELSE 'simple'::regconfig END"
+
+
+MESSAGE_SEARCH_SQL = (
+    f"to_tsvector({_search_config_sql('language')}, "
+    "coalesce(left(subject, 1000), '') || ' ' || coalesce(left(text, 100000), ''))"
+)
+THREAD_SEARCH_SQL = (
+    "to_tsvector('simple'::regconfig, coalesce(buyer_name, '') || ' ' || "
+    "replace(coalesce(buyer_alias, ''), '@', ' ') || ' ' || coalesce(left(subject, 1000), ''))"
+)
 
 
 class MailboxKind(models.TextChoices):
@@ -134,6 +178,12 @@ class Thread(models.Model):
     response_deadline = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Buyer name, alias and subject for the inbox search box ("simple": names are not stemmed).
+    search_document = models.GeneratedField(
+        expression=RawSQL(THREAD_SEARCH_SQL, (), output_field=SearchVectorField()),  # noqa: S611
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         constraints = [
@@ -160,6 +210,20 @@ class Thread(models.Model):
             models.Index(fields=["amazon_order_id"], name="thread_order_id_idx"),
             models.Index(fields=["buyer_alias"], name="thread_buyer_alias_idx"),
             models.Index(fields=["assignee", "status"], name="thread_assignee_status_idx"),
+            # Keyset pagination of the inbox: one index per sort order, id as the tie-breaker.
+            models.Index(
+                fields=["seller_account", "status", "response_deadline", "id"],
+                name="thread_inbox_deadline_key_idx",
+            ),
+            models.Index(
+                fields=["seller_account", "status", "last_activity_at", "id"],
+                name="thread_inbox_status_key_idx",
+            ),
+            models.Index(
+                fields=["seller_account", "last_activity_at", "id"],
+                name="thread_inbox_activity_key_idx",
+            ),
+            GinIndex(fields=["search_document"], name="thread_search_idx"),
         ]
 
     def __str__(self) -> str:
@@ -233,6 +297,15 @@ class Message(models.Model):
     last_error = models.TextField(blank=True)
     rejection_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a worker claimed it for sending (queued -> sending); a message left in "sending"
+    # long after this was interrupted mid-send and goes to "needs check", never resent.
+    send_started_at = models.DateTimeField(null=True, blank=True)
+    # Full-text search in the message's own language (see SEARCH_CONFIGS).
+    search_vector = models.GeneratedField(
+        expression=RawSQL(MESSAGE_SEARCH_SQL, (), output_field=SearchVectorField()),  # noqa: S611
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         constraints = [
@@ -263,6 +336,7 @@ class Message(models.Model):
                 condition=models.Q(direction="in"),
                 name="message_inbound_time_idx",
             ),
+            GinIndex(fields=["search_vector"], name="message_search_idx"),
         ]
 
     def __str__(self) -> str:
@@ -449,3 +523,36 @@ class QuarantinedMail(models.Model):
 
     def __str__(self) -> str:
         return self.subject or self.sha256
+
+
+class ThreadReadState(models.Model):
+    """When a user last opened a thread: buyer messages stored after it are unread for them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_states")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "user"], name="thread_read_state_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.thread_id} at {self.read_at:%Y-%m-%d %H:%M}"
+
+
+class ReplyDraft(models.Model):
+    """A reply being written: one per thread and user, saved as the agent types."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="drafts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "user"], name="reply_draft_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"draft of {self.user_id} on {self.thread_id}"

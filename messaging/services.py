@@ -13,16 +13,38 @@ Each function expects to run inside a transaction and locks the thread row first
 ingesting mail and an agent clicking in the browser cannot interleave on one thread.
 """
 
+import hashlib
+import logging
+import mimetypes
+from dataclasses import dataclass, field
 from datetime import datetime
+from email.utils import make_msgid
+from functools import partial
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import audit, scoping
 from accounts.models import User
 
+from . import reply_check, selectors
 from .metrics import hooks as metrics_hooks
-from .models import Channel, Direction, Message, OutgoingState, Thread, ThreadStatus
+from .models import (
+    Attachment,
+    Channel,
+    Direction,
+    Message,
+    OutgoingState,
+    ReplyDraft,
+    ReplyTemplate,
+    Tag,
+    Thread,
+    ThreadReadState,
+    ThreadStatus,
+)
+
+logger = logging.getLogger(__name__)
 
 
 class InvalidTransition(Exception):
@@ -283,3 +305,272 @@ def return_threads_to_queue(seller_account_id: int, assignee: User, actor: User)
         data={"from": assignee.pk, "threads": ids[:500], "count": len(ids)},
     )
     return len(ids)
+
+
+# --- The inbox: read state, drafts, tags, bulk actions, replies ------------------------------
+
+
+class ReplyRefused(Exception):
+    """The reply was not queued; `reason` says why, `findings` lists compliance findings."""
+
+    def __init__(self, reason: str, findings: list | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.findings = findings or []
+
+
+def mark_thread_read(thread: Thread, user: User, at: datetime | None = None) -> None:
+    """Remember that `user` has seen the thread as it is now (not audited: it changes nothing)."""
+    # One upsert: opening a thread is the commonest request of all.
+    ThreadReadState.objects.bulk_create(
+        [ThreadReadState(thread=thread, user=user, read_at=at or timezone.now())],
+        update_conflicts=True,
+        unique_fields=["thread", "user"],
+        update_fields=["read_at"],
+    )
+
+
+def save_draft(thread: Thread, user: User, body: str) -> None:
+    """Keep the reply `user` is writing on `thread`; an empty body removes the draft."""
+    if body.strip():
+        ReplyDraft.objects.update_or_create(thread=thread, user=user, defaults={"body": body})
+    else:
+        ReplyDraft.objects.filter(thread=thread, user=user).delete()
+
+
+@transaction.atomic
+def find_or_create_tag(seller_account_id: int, name: str, actor: User) -> Tag:
+    """The account's tag called `name` (any case), created if it does not exist yet."""
+    name = " ".join(name.split())[:50]
+    if not name:
+        raise InvalidTransition("A tag needs a name.")
+    tag = Tag.objects.filter(seller_account_id=seller_account_id, name__iexact=name).first()
+    if tag is None:
+        tag = Tag.objects.create(seller_account_id=seller_account_id, name=name)
+        audit.record(actor, "tag.created", seller_account=seller_account_id, target=tag)
+    return tag
+
+
+@transaction.atomic
+def tag_thread(thread: Thread, actor: User, tag: Tag) -> Thread:
+    if tag.seller_account_id != thread.seller_account_id:
+        raise InvalidTransition("That tag belongs to another seller account.")
+    thread = lock(thread)
+    thread.tags.add(tag)
+    audit.record(
+        actor, "thread.tagged", seller_account=thread.seller_account_id, target=thread,
+        data={"tag": tag.name},
+    )  # fmt: skip
+    return thread
+
+
+@transaction.atomic
+def untag_thread(thread: Thread, actor: User, tag: Tag) -> Thread:
+    thread = lock(thread)
+    thread.tags.remove(tag)
+    audit.record(
+        actor, "thread.untagged", seller_account=thread.seller_account_id, target=thread,
+        data={"tag": tag.name},
+    )  # fmt: skip
+    return thread
+
+
+@dataclass
+class BulkResult:
+    changed: int = 0
+    skipped: list[str] = field(default_factory=list)  # why some threads were left alone
+
+
+@transaction.atomic
+def bulk_apply(threads: list[Thread], actor: User, action, *args: object) -> BulkResult:
+    """Apply one thread action to many threads in one transaction; threads in a state that
+    does not allow it (already closed, already NRN) are skipped and reported, not fatal."""
+    result = BulkResult()
+    for thread in threads:
+        try:
+            action(thread, actor, *args)
+        except InvalidTransition as refused:
+            result.skipped.append(f"{thread}: {refused}")
+        else:
+            result.changed += 1
+    return result
+
+
+def bulk_mark_no_response_needed(threads: list[Thread], actor: User, reason: str) -> BulkResult:
+    return bulk_apply(threads, actor, mark_no_response_needed, reason)
+
+
+def bulk_close(threads: list[Thread], actor: User) -> BulkResult:
+    return bulk_apply(threads, actor, close_thread)
+
+
+def bulk_assign(threads: list[Thread], actor: User, assignee: User | None) -> BulkResult:
+    return bulk_apply(threads, actor, assign, assignee)
+
+
+@transaction.atomic
+def bulk_tag(threads: list[Thread], actor: User, tag_name: str) -> BulkResult:
+    """Tag every thread with `tag_name`, creating the tag in each thread's account if needed."""
+    tags: dict[int, Tag] = {}
+    for thread in threads:
+        if thread.seller_account_id not in tags:
+            tags[thread.seller_account_id] = find_or_create_tag(
+                thread.seller_account_id, tag_name, actor
+            )
+    return bulk_apply(
+        threads, actor, lambda thread, who: tag_thread(thread, who, tags[thread.seller_account_id])
+    )
+
+
+def _reply_subject(thread: Thread, last: Message | None) -> str:
+    subject = (last.subject if last else "") or thread.subject
+    return subject if subject.lower().startswith("re:") else f"Re: {subject}".strip()
+
+
+@transaction.atomic
+def queue_reply(
+    thread: Thread, author: User, text: str, attachments: list[UploadedFile] | None = None
+) -> Message:
+    """Write the reply to the outbox (state queued) in this transaction; a worker sends it
+    after commit. Refuses (ReplyRefused) when the compliance check blocks or when the seller
+    account has no mailbox to send from."""
+    attachments = attachments or []
+    text = text.strip()
+    if not text:
+        raise ReplyRefused("A reply needs some text.")
+    thread = lock(thread)
+    findings = reply_check.check_reply(
+        thread,
+        text,
+        [
+            reply_check.DraftAttachment(f.name, f.size, guess_content_type(f.name))
+            for f in attachments
+        ],
+    )
+    if reply_check.blocking(findings):
+        raise ReplyRefused("The compliance check found problems that block sending.", findings)
+    mailbox = selectors.reply_mailbox(thread)
+    if mailbox is None:
+        raise ReplyRefused("This seller account has no mailbox to send replies from.")
+    last = (
+        thread.messages.filter(direction=Direction.INBOUND).exclude(message_id="")
+        .order_by("-occurred_at", "-id").first()
+    )  # fmt: skip
+    references = f"{last.references} <{last.message_id}>".strip() if last else ""
+    now = timezone.now()
+    message = Message.objects.create(
+        thread=thread,
+        mailbox=mailbox,
+        direction=Direction.OUTBOUND,
+        channel=Channel.EMAIL,
+        message_id=make_msgid(domain=mailbox.email_address.rpartition("@")[2])[1:-1],
+        in_reply_to=last.message_id if last else "",
+        references=references[-2000:],
+        from_address=mailbox.email_address,
+        to_address=thread.buyer_alias,
+        subject=_reply_subject(thread, last),
+        text=text,
+        language=thread.language,
+        occurred_at=now,
+        author=author,
+        outgoing_state=OutgoingState.QUEUED,
+    )
+    for upload in attachments:
+        store_attachment(message, upload)
+    ReplyDraft.objects.filter(thread=thread, user=author).delete()
+    mark_thread_read(thread, author, now)
+    audit.record(
+        author, "thread.reply_sent", seller_account=thread.seller_account_id, target=message,
+        data={"thread": thread.pk, "attachments": len(attachments)},
+    )  # fmt: skip
+    transaction.on_commit(partial(enqueue_send, message.pk))
+    return message
+
+
+def guess_content_type(filename: str) -> str:
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+def store_attachment(message: Message, upload: UploadedFile) -> Attachment:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        message=message,
+        filename=upload.name[:255],
+        size=upload.size,
+        content_type=guess_content_type(upload.name),
+        sha256=digest.hexdigest(),
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def enqueue_send(message_id: int) -> None:
+    """Hand a queued reply to a worker. If the broker is down the reply stays queued and the
+    outbox recovery task hands it over later: it is never lost."""
+    from .tasks import send_reply
+
+    try:
+        send_reply.delay(message_id)
+    except Exception:
+        logger.exception("Could not enqueue reply %s; the outbox recovery will retry", message_id)
+
+
+@transaction.atomic
+def retry_reply(message: Message, actor: User) -> Message:
+    """An agent sends a failed reply again (a human decision; workers never resend one)."""
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.outgoing_state not in (OutgoingState.FAILED, OutgoingState.NEEDS_CHECK):
+        raise InvalidTransition("Only a failed reply or one that needs checking can be resent.")
+    previous = message.outgoing_state
+    message.outgoing_state = OutgoingState.QUEUED
+    message.send_attempts = 0
+    message.save(update_fields=["outgoing_state", "send_attempts"])
+    audit.record(
+        actor, "reply.resent", seller_account=message.thread.seller_account_id, target=message,
+        data={"from": previous},
+    )  # fmt: skip
+    transaction.on_commit(partial(enqueue_send, message.pk))
+    return message
+
+
+@transaction.atomic
+def confirm_reply_delivered(message: Message, actor: User) -> Message:
+    """An agent checked a reply that needs checking and found it in the Sent folder."""
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.outgoing_state != OutgoingState.NEEDS_CHECK:
+        raise InvalidTransition("Only a reply that needs checking can be confirmed as sent.")
+    record_reply_sent(message, message.send_started_at or timezone.now())
+    audit.record(
+        actor, "reply.confirmed_sent", seller_account=message.thread.seller_account_id,
+        target=message,
+    )  # fmt: skip
+    return message
+
+
+@transaction.atomic
+def save_reply_template(
+    template: ReplyTemplate, actor: User, *, name: str, language: str, body: str
+) -> ReplyTemplate:
+    created = template.pk is None
+    template.name, template.language, template.body = name, language, body
+    if created:
+        template.created_by = actor
+    template.save()
+    audit.record(
+        actor, "reply_template.created" if created else "reply_template.changed",
+        seller_account=template.seller_account_id, target=template,
+    )  # fmt: skip
+    return template
+
+
+@transaction.atomic
+def delete_reply_template(template: ReplyTemplate, actor: User) -> None:
+    audit.record(
+        actor, "reply_template.deleted", seller_account=template.seller_account_id,
+        target=template, data={"name": template.name, "language": template.language},
+    )  # fmt: skip
+    template.delete()

@@ -1,11 +1,12 @@
-"""Background work of the messaging app: a few lines each, calling a service."""
+"""Background work of the messaging app: each task takes ids and calls a service."""
 
 from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
+from . import outbox
 from .ingest import sync
-from .models import Mailbox, MailboxSync, SyncState
+from .models import Mailbox, MailboxSync, Message, SyncState
 
 
 @shared_task(bind=True, max_retries=60, acks_late=True)
@@ -34,3 +35,20 @@ def pull_all_mailboxes() -> int:
     for mailbox_id in ids:
         pull_mailbox.apply_async((mailbox_id,), expires=55)
     return len(ids)
+
+
+@shared_task(bind=True, max_retries=None, acks_late=True)
+def send_reply(self, message_id: int) -> str:
+    """Send one queued reply; transient failures come back after a growing pause."""
+    outcome = outbox.send_queued_reply(message_id)
+    if outcome == outbox.Outcome.RETRY:
+        attempts = Message.objects.get(pk=message_id).send_attempts
+        raise self.retry(countdown=outbox.backoff_seconds(attempts))
+    return str(outcome)
+
+
+@shared_task
+def recover_outbox() -> dict:
+    """Replies stuck in "sending" become "needs check"; lost queued replies are handed over."""
+    recovery = outbox.recover()
+    return {"needs_check": recovery.needs_check, "requeued": recovery.requeued}

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import dashboard, mailboxes, notices
+from .views import (
+    attachments,
+    composer,
+    dashboard,
+    inbox,
+    mailboxes,
+    notices,
+    reply_templates,
+    thread_actions,
+)
 
 app_name = "messaging"
 
@@ -29,4 +38,43 @@ urlpatterns += [
         name="quarantine_retry",
     ),
     path("notices/", notices.notice_list, name="notice_list"),
+    path("threads/<int:pk>/", inbox.thread_detail, name="thread"),
+    path("inbox/updates/", inbox.inbox_updates, name="inbox_updates"),
+    path("threads/bulk/", inbox.bulk, name="bulk"),
+    path("threads/<int:pk>/reply/", composer.reply, name="reply"),
+    path("threads/<int:pk>/draft/", composer.save_draft, name="draft"),
+    path("threads/<int:pk>/presence/", composer.ping_presence, name="presence"),
+    path("threads/<int:pk>/templates/", composer.template_picker, name="template_picker"),
+    path(
+        "threads/<int:pk>/templates/<int:template_id>/insert/",
+        composer.insert_template,
+        name="insert_template",
+    ),
+    path(
+        "threads/<int:pk>/no-response-needed/",
+        thread_actions.no_response_needed,
+        name="no_response_needed",
+    ),
+    path(
+        "threads/<int:pk>/no-response-needed/undo/",
+        thread_actions.undo_no_response_needed,
+        name="undo_no_response_needed",
+    ),
+    path("threads/<int:pk>/close/", thread_actions.close, name="close"),
+    path("threads/<int:pk>/reopen/", thread_actions.reopen, name="reopen"),
+    path("threads/<int:pk>/assign/", thread_actions.assign, name="assign"),
+    path("threads/<int:pk>/tags/", thread_actions.add_tag, name="add_tag"),
+    path(
+        "threads/<int:pk>/tags/<int:tag_id>/remove/", thread_actions.remove_tag, name="remove_tag"
+    ),
+    path("messages/<int:pk>/retry/", composer.retry_reply, name="retry_reply"),
+    path("messages/<int:pk>/confirm-sent/", composer.confirm_sent, name="confirm_sent"),
+    path("attachments/<int:pk>/", attachments.download, name="attachment"),
+    path("reply-templates/", reply_templates.template_list, name="reply_templates"),
+    path("reply-templates/<int:pk>/", reply_templates.template_edit, name="reply_template"),
+    path(
+        "reply-templates/<int:pk>/delete/",
+        reply_templates.template_delete,
+        name="reply_template_delete",
+    ),
 ]

@@ -213,6 +213,15 @@ def save_connection(
         target=account,
         data={"changed": changed},
     )
+    secrets = [name for name in ("lwa_client_secret", "refresh_token") if name in changed]
+    if secrets:
+        audit.record(
+            actor,
+            "account.secret_changed",
+            seller_account=account,
+            target=account,
+            data={"fields": secrets},
+        )
     transaction.on_commit(lambda: ratelimit.forget(account.pk))
     return account
 

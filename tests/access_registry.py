@@ -162,15 +162,33 @@ class SweepObjects:
         return item
 
     @cached_property
+    def failed_reply(self):
+        """An outbound reply that failed to send (retry and confirm-sent act on these)."""
+        return MessageFactory(
+            thread=self.thread,
+            direction="out",
+            outgoing_state="failed",
+            subject="canary-subject-7f3q",
+        )
+
+    @cached_property
     def tag(self):
         return TagFactory(seller_account=self.team.account)
 
     @cached_property
     def reply_template(self):
+        return self.fresh_reply_template()
+
+    def fresh_reply_template(self):
+        """A new template each call: the delete route removes the one it is given."""
         from messaging.models import ReplyTemplate
 
+        self.templates_made = getattr(self, "templates_made", 0) + 1
         return ReplyTemplate.objects.create(
-            seller_account=self.team.account, name="Canary", language="en", body="Hello"
+            seller_account=self.team.account,
+            name=f"Canary {self.templates_made}",
+            language="en",
+            body="Hello",
         )
 
     @cached_property
@@ -186,6 +204,10 @@ def _account(o: SweepObjects) -> dict:
 
 def _account_query(o: SweepObjects) -> dict:
     return {"account": o.team.account.pk}
+
+
+def _thread(o: SweepObjects) -> dict:
+    return {"pk": o.thread.pk}
 
 
 def _member(o: SweepObjects) -> dict:
@@ -250,6 +272,39 @@ ROUTES: dict[str, Route] = {
     ),
     "messaging:quarantine_retry": seller(
         post=Action.MANAGE, kwargs=lambda o: {"pk": o.quarantined_mail.pk}
+    ),
+    "status": personal("the person's own seller accounts and the system status"),
+    "messaging:thread": seller(get=Action.VIEW, kwargs=_thread),
+    "messaging:inbox_updates": personal("counts and rows of threads the person may see"),
+    "messaging:bulk": personal("acts only on the threads the person may answer", methods=("POST",)),
+    "messaging:reply": seller(post=Action.REPLY, kwargs=_thread),
+    "messaging:draft": seller(post=Action.REPLY, kwargs=_thread),
+    "messaging:presence": seller(get=Action.VIEW, kwargs=_thread),
+    "messaging:template_picker": seller(get=Action.REPLY, kwargs=_thread),
+    "messaging:insert_template": seller(
+        post=Action.REPLY,
+        kwargs=lambda o: {"pk": o.thread.pk, "template_id": o.reply_template.pk},
+    ),
+    "messaging:no_response_needed": seller(post=Action.REPLY, kwargs=_thread),
+    "messaging:undo_no_response_needed": seller(post=Action.REPLY, kwargs=_thread),
+    "messaging:close": seller(post=Action.REPLY, kwargs=_thread),
+    "messaging:reopen": seller(post=Action.REPLY, kwargs=_thread),
+    "messaging:assign": seller(post=Action.REPLY, kwargs=_thread),
+    "messaging:add_tag": seller(post=Action.REPLY, kwargs=_thread),
+    "messaging:remove_tag": seller(
+        post=Action.REPLY, kwargs=lambda o: {"pk": o.thread.pk, "tag_id": o.tag.pk}
+    ),
+    "messaging:retry_reply": seller(post=Action.REPLY, kwargs=lambda o: {"pk": o.failed_reply.pk}),
+    "messaging:confirm_sent": seller(post=Action.REPLY, kwargs=lambda o: {"pk": o.failed_reply.pk}),
+    "messaging:attachment": seller(get=Action.VIEW, kwargs=lambda o: {"pk": o.attachment.pk}),
+    "messaging:reply_templates": personal(
+        "lists only templates of accounts the person manages", methods=("GET", "POST")
+    ),
+    "messaging:reply_template": seller(
+        get=Action.MANAGE, post=Action.MANAGE, kwargs=lambda o: {"pk": o.reply_template.pk}
+    ),
+    "messaging:reply_template_delete": seller(
+        post=Action.MANAGE, kwargs=lambda o: {"pk": o.fresh_reply_template().pk}
     ),
     "team:index": personal("lists only the teams the person manages"),
     "team:members": seller(get=Action.MANAGE, kwargs=_account),

@@ -39,6 +39,15 @@ def save_mailbox(mailbox: Mailbox, actor: User, changed: list[str]) -> Mailbox:
         target=mailbox,
         data={"fields": sorted(changed)},
     )
+    secrets = sorted(set(SECRET_FIELDS) & set(changed))
+    if secrets:
+        audit.record(
+            actor,
+            "mailbox.secret_changed",
+            seller_account=mailbox.seller_account_id,
+            target=mailbox,
+            data={"fields": secrets},
+        )
     return mailbox
 
 

@@ -1,18 +1,13 @@
-"""Where a thread lives in the product. The one place the dashboard and the alert emails build
-a thread's address, so it can be pointed at the inbox's real thread view in one line."""
+"""Where a thread lives in the product: the one place the dashboard, the alert emails and the
+inbox build a thread's address."""
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
-
-THREAD_URL_NAME = "messaging:thread"
+from django.urls import reverse
 
 
-def thread_url(thread_id: int) -> str | None:
-    """The thread's page, or None while no view named `messaging:thread` exists."""
-    try:
-        return reverse(THREAD_URL_NAME, args=[thread_id])
-    except NoReverseMatch:
-        return None
+def thread_url(thread_id: int) -> str:
+    """The thread's page in the inbox."""
+    return reverse("messaging:thread", args=[thread_id])
 
 
 def absolute(path: str | None) -> str | None:

@@ -134,6 +134,8 @@ def sign_in(port: int, email: str, password: str) -> str:
     ).encode()
     with opener.open(f"{base}/login/", data=data, timeout=10) as response:
         assert response.url == f"{base}/", response.url
+    # The home page is the inbox; the seller accounts and the worker's state are on /status/.
+    with opener.open(f"{base}/status/", timeout=10) as response:
         return response.read().decode()
 
 

@@ -24,29 +24,31 @@ def test_wrong_password_is_refused_with_a_clear_message(client, team):
     assert b"do not match" in response.content
 
 
-def test_home_lists_only_the_users_own_seller_accounts(client, team):
+def test_status_page_lists_only_the_users_own_seller_accounts(client, team):
     client.force_login(team.outsider)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("status"))
     assert b"Rival Gadgets Ltd" in response.content
     assert b"Sunny Kitchen GmbH" not in response.content
 
 
-def test_home_query_count_does_not_grow_with_accounts(client, team, django_assert_max_num_queries):
+def test_status_page_query_count_does_not_grow_with_accounts(
+    client, team, django_assert_max_num_queries
+):
     for _ in range(15):
         SellerAccountFactory().memberships.create(user=team.owner, role="admin")
     client.force_login(team.owner)
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("home"))
+        response = client.get(reverse("status"))
     assert response.status_code == 200
     assert response.content.count(b"<tr>") == 17  # header + 16 accounts
 
 
-def test_home_reports_a_worker_that_was_never_seen(client, team):
+def test_status_page_reports_a_worker_that_was_never_seen(client, team):
     from django.core.cache import cache
 
     cache.delete("worker:heartbeat")
     client.force_login(team.owner)
-    assert b"not seen yet" in client.get(reverse("home")).content
+    assert b"not seen yet" in client.get(reverse("status")).content
 
 
 def test_healthz_answers_when_database_and_redis_do(client, db):

@@ -4,8 +4,7 @@ import csv
 import io
 from datetime import timedelta
 
-from django.http import HttpResponse
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from messaging import services
@@ -71,25 +70,10 @@ def test_agent_exports_only_their_own_messages(client, team):
     assert [row["outcome"] for row in rows] == ["within_24h"]
 
 
-def test_thread_link_is_missing_until_the_inbox_names_its_view(db):
-    assert links.thread_url(42) is None
-
-
-def fake_thread_view(request, pk):
-    return HttpResponse(str(pk))
-
-
-messaging_with_thread = (
-    [
-        path("threads/<int:pk>/", fake_thread_view, name="thread"),
-        path("dashboard/", lambda r: HttpResponse(), name="dashboard"),
-    ],
-    "messaging",
-)
-urlpatterns = [path("", include(messaging_with_thread))]
-
-
-def test_thread_link_points_at_messaging_thread_once_it_exists(settings):
-    settings.ROOT_URLCONF = __name__
-    assert links.thread_url(42) == "/threads/42/"
-    assert links.absolute(links.thread_url(42)) == f"{settings.SITE_URL}/threads/42/"
+def test_thread_link_opens_the_thread_in_the_inbox(client, team, settings):
+    thread = ThreadFactory(seller_account=team.account)
+    assert (
+        links.absolute(links.thread_url(thread.pk)) == f"{settings.SITE_URL}/threads/{thread.pk}/"
+    )
+    client.force_login(team.agent)
+    assert client.get(links.thread_url(thread.pk)).status_code == 200

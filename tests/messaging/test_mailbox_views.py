@@ -161,6 +161,30 @@ def test_password_is_never_shown_and_empty_field_keeps_it(client, team, mailbox)
     assert response.status_code == 302
     mailbox.refresh_from_db()
     assert (mailbox.name, mailbox.imap_password) == ("Renamed", "s3cret-imap-pass")
+    assert not team.account.audit_events.filter(action="mailbox.secret_changed").exists()
+
+
+def test_changing_a_mailbox_password_is_audited_without_the_password(client, team, mailbox):
+    login(client, team.owner)
+    url = reverse("messaging:mailbox_edit", args=[mailbox.pk])
+    fields = {
+        "name": mailbox.name,
+        "kind": "imap",
+        "email_address": mailbox.email_address,
+        "enabled": "on",
+        "imap_host": "imap.seller.example",
+        "imap_port": 993,
+        "imap_use_tls": "on",
+        "imap_username": "support",
+        "imap_password": "n3w-imap-pass",
+        "imap_folder": "INBOX",
+        "smtp_port": 587,
+        "smtp_security": "starttls",
+    }
+    assert client.post(url, fields).status_code == 302
+    event = team.account.audit_events.get(action="mailbox.secret_changed")
+    assert (event.actor, event.data) == (team.owner, {"fields": ["imap_password"]})
+    assert "n3w-imap-pass" not in str(event.data)
 
 
 def test_mailbox_list_query_count(client, team, django_assert_max_num_queries):

@@ -73,6 +73,9 @@ def test_saving_stores_secrets_encrypted_and_never_shows_them(client, team):
     assert "refresh_token" in event.data["changed"] and "secret" not in str(event.data).replace(
         "lwa_client_secret", ""
     )
+    secret_event = team.account.audit_events.get(action="account.secret_changed")
+    assert secret_event.actor == team.owner
+    assert secret_event.data == {"fields": ["lwa_client_secret", "refresh_token"]}
 
 
 def test_marketplaces_must_be_in_the_region(client, team):
