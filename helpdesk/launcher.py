@@ -24,11 +24,11 @@ from pathlib import Path
 import psutil
 
 from . import embedded
+from .demo import DEMO_MAILDIR, DEMO_MARKETPLACES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_ENV_FILE = "local.env"
 DEMO_LOGIN_FILE = "demo-login.txt"
-DEMO_MAILDIR = "demo"  # inside MAILDIR_ROOT; setup_demo points the demo mailbox at it
 
 
 def say(message: str) -> None:
@@ -260,23 +260,9 @@ class Launcher:
         python_bin = Path(sys.executable).parent
         self.children = [
             *self.children,  # the Amazon sandbox, started before the demo was prepared
-            Child(
-                "worker",
-                [
-                    str(python_bin / "celery"),
-                    "-A",
-                    "helpdesk",
-                    "worker",
-                    "--loglevel",
-                    "INFO",
-                    "--concurrency",
-                    "2",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--hostname",
-                    f"worker-{os.getpid()}@%h",
-                ],
-            ),
+            self._celery_worker("worker", queue="celery", concurrency=2),
+            # Calls to Amazon wait for its quotas: their own worker, so replies never wait.
+            self._celery_worker("amazon", queue="amazon", concurrency=1),
             Child(
                 "beat",
                 [
@@ -325,6 +311,8 @@ class Launcher:
                     str(Path(env["MAILDIR_ROOT"]) / DEMO_MAILDIR),
                     "--every",
                     "180",
+                    "--marketplaces",
+                    ",".join(DEMO_MARKETPLACES),
                 ],
             ),
         )
@@ -356,6 +344,16 @@ class Launcher:
                     say(f"{child.name} exited unexpectedly (code {code}); stopping")
                     return 1
         return 0
+
+    @staticmethod
+    def _celery_worker(name: str, *, queue: str, concurrency: int) -> Child:
+        celery = str(Path(sys.executable).parent / "celery")
+        return Child(
+            name,
+            [celery, "-A", "helpdesk", "worker", "--loglevel", "INFO", "--queues", queue,
+             "--concurrency", str(concurrency), "--without-gossip", "--without-mingle",
+             "--hostname", f"{name}-{os.getpid()}@%h"],
+        )  # fmt: skip
 
     def _start_sandbox(self, env: dict[str, str]) -> None:
         """The Amazon sandbox on a loopback port, for the demo seller account (not for real

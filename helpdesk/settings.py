@@ -299,6 +299,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Calls to Amazon wait for its tiny quotas; they run on their own queue and worker so that
+# sending replies and pulling mail never queue behind them.
+CELERY_TASK_ROUTES = {
+    "orders.tasks.*": {"queue": "amazon"},
+    "messaging.order_tasks.*": {"queue": "amazon"},
+}
 
 # Order context from the SP-API: how far back the incremental sync mirrors orders, and how
 # long order data read from Amazon counts as fresh (it is not read again before).

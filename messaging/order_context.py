@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -48,17 +49,28 @@ def link_threads_to_orders(account_id: int) -> int:
     )
 
 
-def hydrate_thread_orders(account_id: int, order_ids: list[str] | None = None) -> int:
+def hydrate_thread_orders(
+    account_id: int, order_ids: list[str] | None = None, budget_seconds: float | None = None
+) -> int | None:
     """Fetch the orders behind the account's current threads (or just `order_ids`) that are
-    missing or stale, then link threads to them. Returns how many orders were read from Amazon.
+    missing or stale, and link threads to them. Returns how many orders were read from Amazon,
+    or None when another worker is already doing this for the account.
 
     Current: active within the order-sync window or waiting for a reply; long-closed threads
-    keep the order they have instead of costing calls every day.
+    keep the order they have instead of costing calls every day. Threads are linked first too,
+    so orders the incremental sync stored show up at once. With a budget the run stops early
+    and the next one carries on (see orders.services.hydrate_orders).
     """
-    if order_ids is None:
-        since = timezone.now() - timedelta(days=settings.ORDERS_SYNC_WINDOW_DAYS)
-        order_ids = thread_order_ids(account_id, active_since=since)
-    ids = order_ids
-    report = order_services.hydrate_orders(account_id, ids)
-    link_threads_to_orders(account_id)
-    return report.fetched
+    lock = f"orders:hydrate-threads-lock:{account_id}"
+    if not cache.add(lock, 1, int(budget_seconds or 3000) + 60):
+        return None
+    try:
+        link_threads_to_orders(account_id)
+        if order_ids is None:
+            since = timezone.now() - timedelta(days=settings.ORDERS_SYNC_WINDOW_DAYS)
+            order_ids = thread_order_ids(account_id, active_since=since)
+        report = order_services.hydrate_orders(account_id, order_ids, budget_seconds=budget_seconds)
+        link_threads_to_orders(account_id)
+        return report.fetched
+    finally:
+        cache.delete(lock)

@@ -9,6 +9,7 @@ Cost model (what the fetch strategies minimise):
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Marketplace, SellerAccount
 
-from .client import NotFound, SellingPartnerClient
+from .client import NotFound, RateLimitWait, SellingPartnerClient
 from .models import Order, OrderItem, OrderStatus, OrderSync
 from .parsing import OrderData, item_from_v0, order_from_v0, order_from_v2026, parse_time
 
@@ -57,6 +58,18 @@ class FetchReport:
     already_fresh: int = 0
     fetched: int = 0
     not_found: list[str] = field(default_factory=list)
+    # Stopped before the end (time budget spent, or the rate limit asks for a long wait);
+    # what was fetched is stored and the next run carries on without repeating a call.
+    deferred: bool = False
+
+
+class _OutOfTime(Exception):
+    """The run's time budget is spent."""
+
+
+def _check(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() >= deadline:
+        raise _OutOfTime
 
 
 def store(account: SellerAccount, orders: Iterable[OrderData], fetched_at: datetime) -> int:
@@ -189,32 +202,50 @@ def stale_ids(account: SellerAccount, order_ids: Iterable[str], now: datetime) -
 
 
 def hydrate(
-    account: SellerAccount, client: SellingPartnerClient, order_ids: Iterable[str]
+    account: SellerAccount,
+    client: SellingPartnerClient,
+    order_ids: Iterable[str],
+    deadline: float | None = None,
 ) -> FetchReport:
-    """Make every order in `order_ids` present and fresh locally, fetching only what is not."""
+    """Make every order in `order_ids` present and fresh locally, fetching only what is not.
+
+    With a `deadline` (time.monotonic()), stop when it passes or when the rate limiter would
+    make the next call wait longer than the client's max_wait; everything fetched so far is
+    stored, so calling again later finishes the job without repeating a call.
+    """
     now = timezone.now()
     wanted = {i for i in order_ids if i}
     fresh, items_only, fetch = stale_ids(account, wanted, now)
     report = FetchReport(requested=len(wanted), already_fresh=fresh)
-    if account.orders_api_version == "v0":
-        _hydrate_v0(account, client, items_only, fetch, report)
-    else:
-        for order_id in [*items_only, *fetch]:
-            try:
-                raw = client.get_order_2026(order_id, V2026_INCLUDED)
-            except NotFound:
-                _remember_missing(account, order_id, report)
-                continue
-            report.fetched += store(account, [order_from_v2026(raw)], timezone.now())
+    try:
+        if account.orders_api_version == "v0":
+            _hydrate_v0(account, client, items_only, fetch, report, deadline)
+        else:
+            for order_id in [*items_only, *fetch]:
+                _check(deadline)
+                try:
+                    raw = client.get_order_2026(order_id, V2026_INCLUDED)
+                except NotFound:
+                    _remember_missing(account, order_id, report)
+                    continue
+                report.fetched += store(account, [order_from_v2026(raw)], timezone.now())
+    except (_OutOfTime, RateLimitWait):
+        report.deferred = True
     return report
 
 
 def _hydrate_v0(
-    account, client, items_only: list[str], fetch: list[str], report: FetchReport
+    account,
+    client,
+    items_only: list[str],
+    fetch: list[str],
+    report: FetchReport,
+    deadline: float | None,
 ) -> None:
     marketplace_ids = list(account.marketplaces.values_list("id", flat=True)) or None
-    found: dict[str, dict] = {}
+    found: list[str] = []
     for start in range(0, len(fetch), V0_BATCH):
+        _check(deadline)
         batch = fetch[start : start + V0_BATCH]
         filters = {
             "AmazonOrderIds": batch,
@@ -225,19 +256,17 @@ def _hydrate_v0(
         if marketplace_ids:
             filters["MarketplaceIds"] = marketplace_ids
         page = client.get_orders(**filters)
-        found.update({raw["AmazonOrderId"]: raw for raw in page.orders})
-    for order_id in fetch:
-        if order_id not in found:
+        # Stored at once (items still to come): an interrupted run never asks for them again.
+        store(account, [order_from_v0(raw) for raw in page.orders], timezone.now())
+        found.extend(raw["AmazonOrderId"] for raw in page.orders)
+        for order_id in set(batch) - {raw["AmazonOrderId"] for raw in page.orders}:
             _remember_missing(account, order_id, report)
     for order_id in [*items_only, *found]:
+        _check(deadline)
         items = client.get_order_items(order_id)
-        if order_id in found:
-            data = order_from_v0(found[order_id], items)
-            report.fetched += store(account, [data], timezone.now())
-        else:
-            order = Order.objects.get(seller_account=account, amazon_order_id=order_id)
-            _store_items(order, items)
-            report.fetched += 1
+        order = Order.objects.get(seller_account=account, amazon_order_id=order_id)
+        _store_items(order, items)
+        report.fetched += 1
 
 
 def _store_items(order: Order, items: list[dict]) -> None:
@@ -267,20 +296,68 @@ def _remember_missing(account: SellerAccount, order_id: str, report: FetchReport
     report.not_found.append(order_id)
 
 
-def sync_window(account: SellerAccount, client: SellingPartnerClient) -> FetchReport:
+def sync_window(
+    account: SellerAccount, client: SellingPartnerClient, deadline: float | None = None
+) -> FetchReport:
     """Bring the mirror up to date with what changed at Amazon since the last sync.
 
     The first run (or one after a long pause) reads every order created in the window;
-    later runs ask only for orders updated since the previous run's end.
+    later runs ask only for orders updated since the previous run's end. A run that stops
+    early (see `hydrate`) saves its place in the pagination and the next run resumes there.
     """
     now = timezone.now()
     sync, _ = OrderSync.objects.get_or_create(seller_account=account)
+    report = FetchReport()
+    state = _resumable(sync, now) or _new_pass(account, sync, now)
+    v0 = account.orders_api_version == "v0"
+    parse = order_from_v0 if v0 else order_from_v2026
+    try:
+        while True:
+            _check(deadline)
+            page_filters = dict(state["filters"])
+            if state["token"]:
+                page_filters["NextToken" if v0 else "paginationToken"] = state["token"]
+            page = client.get_orders(**page_filters) if v0 else client.search_orders(**page_filters)
+            state["before"] = state["before"] or page.before
+            report.fetched += store(account, [parse(raw) for raw in page.orders], timezone.now())
+            report.requested += len(page.orders)
+            state["token"] = page.next_token
+            if not state["token"]:
+                break
+    except (_OutOfTime, RateLimitWait):
+        report.deferred = True
+        sync.resume = state
+        sync.last_run_at = now
+        sync.save(update_fields=["resume", "last_run_at"])
+        return report
+    if not state["incremental"]:
+        sync.window_start = datetime.fromisoformat(state["window_start"])
+    sync.synced_until = parse_time(state["before"]) or datetime.fromisoformat(state["started_at"])
+    sync.last_run_at = now
+    sync.last_error = ""
+    sync.resume = {}
+    sync.save()
+    return report
+
+
+# Amazon's pagination tokens expire after 24 hours; resume well inside that.
+RESUME_FOR = timedelta(hours=20)
+
+
+def _resumable(sync: OrderSync, now: datetime) -> dict | None:
+    state = sync.resume or {}
+    if state.get("token") and datetime.fromisoformat(state["started_at"]) > now - RESUME_FOR:
+        return state
+    return None
+
+
+def _new_pass(account: SellerAccount, sync: OrderSync, now: datetime) -> dict:
+    """The filters of a fresh pass over what changed (or over the whole window)."""
     window_start = now - timedelta(days=settings.ORDERS_SYNC_WINDOW_DAYS)
     incremental = sync.synced_until is not None and sync.synced_until >= window_start
-    v0 = account.orders_api_version == "v0"
     marketplace_ids = list(account.marketplaces.values_list("id", flat=True))
     since = (sync.synced_until if incremental else window_start).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if v0:
+    if account.orders_api_version == "v0":
         filters: dict = {"LastUpdatedAfter" if incremental else "CreatedAfter": since}
         filters["MaxResultsPerPage"] = PAGE_SIZE
         if marketplace_ids:
@@ -290,25 +367,11 @@ def sync_window(account: SellerAccount, client: SellingPartnerClient) -> FetchRe
         filters.update(maxResultsPerPage=PAGE_SIZE, includedData=V2026_INCLUDED)
         if marketplace_ids:
             filters["marketplaceIds"] = marketplace_ids
-    report = FetchReport()
-    before: str | None = None
-    token: str | None = None
-    while True:
-        page_filters = dict(filters)
-        if token:
-            page_filters["NextToken" if v0 else "paginationToken"] = token
-        page = client.get_orders(**page_filters) if v0 else client.search_orders(**page_filters)
-        before = before or page.before
-        parse = order_from_v0 if v0 else order_from_v2026
-        report.fetched += store(account, [parse(raw) for raw in page.orders], timezone.now())
-        report.requested += len(page.orders)
-        token = page.next_token
-        if not token:
-            break
-    if not incremental:
-        sync.window_start = window_start
-    sync.synced_until = parse_time(before) or now
-    sync.last_run_at = now
-    sync.last_error = ""
-    sync.save()
-    return report
+    return {
+        "filters": filters,
+        "token": None,
+        "before": None,
+        "incremental": incremental,
+        "window_start": window_start.isoformat(),
+        "started_at": now.isoformat(),
+    }

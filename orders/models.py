@@ -117,6 +117,8 @@ class OrderSync(models.Model):
     last_run_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     calls = models.PositiveIntegerField(default=0)  # SP-API calls the syncs have made
+    # Where an interrupted pass stopped (filters, pagination token, window); empty when idle.
+    resume = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"{self.seller_account} until {self.synced_until}"

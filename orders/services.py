@@ -7,6 +7,7 @@ calls Amazon for it until someone saves new credentials.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,6 +36,16 @@ from .models import Order, OrderStatus
 T = TypeVar("T")
 PURGE_AFTER = timedelta(days=30)  # Amazon's Data Protection Policy: 30 days after delivery
 SYNC_LOCK_SECONDS = 3600
+# Budgeted runs (the beat tasks) never let the rate limiter hold a worker longer than this
+# per call; when Amazon's quota needs a longer pause they stop and the next run carries on.
+BUDGETED_MAX_WAIT = 5.0
+# Beat starts each account's order work every minute or few; one run stays well inside that,
+# so runs never pile up and no worker is held for long.
+BEAT_BUDGET_SECONDS = 50.0
+
+
+def _deadline(budget_seconds: float | None) -> float | None:
+    return None if budget_seconds is None else time.monotonic() + budget_seconds
 
 
 class AccountNeedsReauthorisation(Exception):
@@ -60,9 +71,14 @@ def client_for(account: SellerAccount, *, max_wait: float = 600.0) -> SellingPar
     return SellingPartnerClient(connection_for(account), max_wait=max_wait)
 
 
-def _guarded(account: SellerAccount, work: Callable[[SellingPartnerClient], T]) -> T:
+def _guarded(
+    account: SellerAccount,
+    work: Callable[[SellingPartnerClient], T],
+    *,
+    max_wait: float = 600.0,
+) -> T:
     """Run `work` with a client; a Login-with-Amazon refusal marks the account and re-raises."""
-    client = client_for(account)
+    client = client_for(account, max_wait=max_wait)
     try:
         return work(client)
     except NeedsReauthorisation as error:
@@ -93,10 +109,21 @@ def mark_needs_reauthorisation(account_id: int, reason: str) -> bool:
 
 
 # --- the order mirror ------------------------------------------------------------------------
-def hydrate_orders(account_id: int, order_ids: Iterable[str]) -> FetchReport:
-    """Make the orders named by `order_ids` present and fresh locally (items included)."""
+def hydrate_orders(
+    account_id: int, order_ids: Iterable[str], *, budget_seconds: float | None = None
+) -> FetchReport:
+    """Make the orders named by `order_ids` present and fresh locally (items included).
+
+    Without a budget it runs to the end, waiting for Amazon's quota as long as needed. With
+    one it stops after about `budget_seconds` (report.deferred) and a later call finishes.
+    """
     account = SellerAccount.objects.get(pk=account_id)
-    return _guarded(account, lambda client: mirror.hydrate(account, client, order_ids))
+    deadline = _deadline(budget_seconds)
+    return _guarded(
+        account,
+        lambda client: mirror.hydrate(account, client, order_ids, deadline),
+        max_wait=600.0 if budget_seconds is None else BUDGETED_MAX_WAIT,
+    )
 
 
 def hydration_chunks(account_id: int, order_ids: Iterable[str], size: int = 50) -> list[list[str]]:
@@ -109,17 +136,25 @@ def hydration_chunks(account_id: int, order_ids: Iterable[str], size: int = 50) 
     ]
 
 
-def sync_recent_orders(account_id: int) -> FetchReport | None:
+def sync_recent_orders(
+    account_id: int, *, budget_seconds: float | None = None
+) -> FetchReport | None:
     """Pull what changed at Amazon since the last sync (the first run pulls the whole window).
 
-    Returns None when another worker is already syncing this account.
+    Returns None when another worker is already syncing this account. With a budget it stops
+    after about `budget_seconds` and the next call resumes the same pass.
     """
     lock = f"orders:sync-lock:{account_id}"
     if not cache.add(lock, 1, SYNC_LOCK_SECONDS):
         return None
     try:
         account = SellerAccount.objects.get(pk=account_id)
-        return _guarded(account, lambda client: mirror.sync_window(account, client))
+        deadline = _deadline(budget_seconds)
+        return _guarded(
+            account,
+            lambda client: mirror.sync_window(account, client, deadline),
+            max_wait=600.0 if budget_seconds is None else BUDGETED_MAX_WAIT,
+        )
     finally:
         cache.delete(lock)
 

@@ -6,10 +6,10 @@ from . import services
 
 
 @shared_task
-def sync_recent_orders(account_id: int) -> int | None:
+def sync_recent_orders(account_id: int, budget_seconds: float | None = None) -> int | None:
     """Pull the account's order changes since the last sync; the number of orders read."""
     try:
-        report = services.sync_recent_orders(account_id)
+        report = services.sync_recent_orders(account_id, budget_seconds=budget_seconds)
     except services.AccountNeedsReauthorisation:
         return None
     return None if report is None else report.requested
@@ -20,7 +20,7 @@ def sync_all_recent_orders() -> int:
     """Beat: queue one incremental sync per connected seller account."""
     account_ids = services.syncable_account_ids()
     for account_id in account_ids:
-        sync_recent_orders.delay(account_id)
+        sync_recent_orders.delay(account_id, services.BEAT_BUDGET_SECONDS)
     return len(account_ids)
 
 

@@ -33,10 +33,19 @@ def write(box: mailbox.Maildir, mails: list[tuple[datetime, bytes]]) -> None:
         box.add(data)
 
 
-def backlog(count: int, seed: int, seller_address: str) -> list[tuple[datetime, bytes]]:
+def catalogue_orders(marketplaces: list[str] | None) -> list:
+    """The sandbox catalogue's orders, only those of `marketplaces` when given (a seller's
+    buyers write about orders from the marketplaces it sells in)."""
+    orders = generate()
+    return [o for o in orders if o.marketplace_id in marketplaces] if marketplaces else orders
+
+
+def backlog(
+    count: int, seed: int, seller_address: str, marketplaces: list[str] | None = None
+) -> list[tuple[datetime, bytes]]:
     """About `count` mails from the last three days (some inside the 24-hour window)."""
     rng = random.Random(seed)
-    orders = generate()
+    orders = catalogue_orders(marketplaces)
     now = datetime.now(UTC)
     next_id = _message_ids("backlog")
     mails: list[tuple[datetime, bytes]] = []
@@ -51,19 +60,26 @@ def backlog(count: int, seed: int, seller_address: str) -> list[tuple[datetime, 
     return mails[:count]
 
 
-def run(maildir: Path, every: float, initial: int, seed: int, seller_address: str) -> int:
+def run(
+    maildir: Path,
+    every: float,
+    initial: int,
+    seed: int,
+    seller_address: str,
+    marketplaces: list[str] | None = None,
+) -> int:
     box = mailbox.Maildir(maildir, create=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     marker = maildir / STATE_FILE
     if not marker.exists():
-        mails = backlog(initial, seed, seller_address)
+        mails = backlog(initial, seed, seller_address, marketplaces)
         write(box, mails)
         marker.write_text(datetime.now(UTC).isoformat() + "\n")
         print(f"sandbox mail: wrote {len(mails)} buyer messages to {maildir}", flush=True)
     rng = random.Random(f"{seed}-{os.getpid()}-{datetime.now(UTC).isoformat()}")
-    orders = generate()
+    orders = catalogue_orders(marketplaces)
     next_id = _message_ids("live")
     while not stop.wait(every):
         now = datetime.now(UTC)
@@ -84,8 +100,14 @@ def main(argv: list[str] | None = None) -> int:
     cmd.add_argument("--initial", type=int, default=300, help="messages on first start")
     cmd.add_argument("--seed", type=int, default=7)
     cmd.add_argument("--seller-address", default="support@demo.example")
+    cmd.add_argument(
+        "--marketplaces",
+        default="",
+        help="comma-separated marketplace ids the seller sells in (default: all)",
+    )
     args = parser.parse_args(argv)
-    return run(args.maildir, args.every, args.initial, args.seed, args.seller_address)
+    marketplaces = [m for m in args.marketplaces.split(",") if m] or None
+    return run(args.maildir, args.every, args.initial, args.seed, args.seller_address, marketplaces)
 
 
 if __name__ == "__main__":

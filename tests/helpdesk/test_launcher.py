@@ -155,7 +155,14 @@ def test_launcher_runs_the_product_and_stops_without_leftovers(tmp_path):
 
         running = processes_of(var_dir, first.process.pid)
         names = " ".join(" ".join(p.cmdline()) for p in running)
-        for program in ("postgres", "redis-server", "celery", "worker", "beat", "gunicorn"):
+        for program in (
+            "postgres",
+            "redis-server",
+            "--queues celery",
+            "--queues amazon",
+            "beat",
+            "gunicorn",
+        ):
             assert program in names, f"{program} is not running"
         assert "-m sandbox serve" in names, "the Amazon sandbox is not running"
 

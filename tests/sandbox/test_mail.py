@@ -67,3 +67,15 @@ def test_setup_demo_creates_the_demo_maildir_mailbox(db, settings, tmp_path):
     mailbox = Mailbox.objects.get()
     assert (mailbox.kind, mailbox.maildir_path) == (MailboxKind.MAILDIR, "demo")
     assert (tmp_path / "demo" / "new").is_dir()
+
+
+def test_backlog_keeps_to_the_sellers_marketplaces():
+    germany, uk = "A1PA6795UKMFR9", "A1F83G8C2ARO7P"
+    orders = {o.order_id: o for o in generate()}
+    mails = [
+        parse_mail(data)
+        for _, data in backlog(60, seed=5, seller_address="s@x.example", marketplaces=[germany, uk])
+    ]
+    buyer_mails = [m for m in mails if m.kind == MailKind.BUYER_MESSAGE]
+    assert buyer_mails
+    assert {orders[m.order_id].marketplace_id for m in buyer_mails} <= {germany, uk}

@@ -9,18 +9,9 @@ from django.db import transaction
 
 from accounts.models import Membership, SellerAccount, User
 from accounts.services import create_seller_account
+from helpdesk.demo import DEMO_ACCOUNT, DEMO_EMAIL, DEMO_MAILDIR, DEMO_MARKETPLACES
 from messaging.models import Mailbox, MailboxKind
 
-DEMO_EMAIL = "owner@demo.example"
-DEMO_ACCOUNT = "Demo Seller (Amazon sandbox)"
-DEMO_MAILDIR = "demo"  # inside MAILDIR_ROOT, where `python -m sandbox.mail` writes
-DEMO_MARKETPLACES = [
-    "A1PA6795UKMFR9",
-    "A1F83G8C2ARO7P",
-    "A13V1IB3VIYZZH",
-    "APJ6JRA9NG5V4",
-    "A1RKKUPIHCS9HS",
-]
 # The sandbox's own app credentials (`python -m sandbox serve` defaults): not secrets.
 SANDBOX_CLIENT_ID = "amzn1.application-oa2-client.sandbox"
 SANDBOX_CLIENT_SECRET = "sandbox-client-secret"  # noqa: S105
