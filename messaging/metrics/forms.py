@@ -16,10 +16,13 @@ class DashboardFilterForm(forms.Form):
 
     WINDOWS = [("7", _("Last 7 days")), ("30", _("Last 30 days")), ("90", _("Last 90 days"))]
     WINDOWS_AND_DATES = [*WINDOWS, ("dates", _("Dates"))]
+    DEFAULT_WINDOW = "30"
 
     account = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     marketplace = forms.ChoiceField(label=_("Marketplace"), required=False)
-    window = forms.ChoiceField(label=_("Window"), choices=WINDOWS_AND_DATES, required=False)
+    window = forms.ChoiceField(
+        label=_("Window"), choices=WINDOWS_AND_DATES, required=False, initial=DEFAULT_WINDOW
+    )
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -29,6 +32,10 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, marketplaces: list[tuple[str, str]] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("window"):
+            # Other filters chosen but no window: show (and use) the default one.
+            self.data = self.data.copy()
+            self.data["window"] = self.DEFAULT_WINDOW
         self.fields["marketplace"].choices = [("", _("All marketplaces")), *marketplaces]
 
     def clean(self) -> dict:
@@ -49,7 +56,7 @@ class DashboardFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         if data.get("window") == "dates":
             return Window(data["start"], data["end"])
-        return Window.last_days(int(data.get("window") or 30), today)
+        return Window.last_days(int(data.get("window") or self.DEFAULT_WINDOW), today)
 
     def chosen_marketplace(self) -> str | None:
         return (self.cleaned_data.get("marketplace") or None) if self.is_valid() else None

@@ -2,10 +2,12 @@
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import Role
 from messaging import services
@@ -207,3 +209,12 @@ def test_chart_coordinates_stay_plain_numbers_in_languages_with_decimal_commas(
     assert coordinates
     for x, y in coordinates:
         assert float(x) >= 0 and float(y) >= 0
+
+
+@pytest.mark.parametrize("query", [{}, {"marketplace": DE}])
+def test_the_window_shown_is_the_window_counted(client, team, query):
+    client.force_login(team.owner)
+    page = client.get(URL, {"account": team.account.pk, **query}).content.decode()
+    assert re.search(r'<option value="30" selected>', page)
+    today = timezone.now().astimezone(ZoneInfo(team.account.time_zone)).date()
+    assert date_format(today - timedelta(days=29), "DATE_FORMAT") in page
