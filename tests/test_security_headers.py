@@ -103,3 +103,15 @@ def test_the_two_factor_set_up_page_renders_its_qr_code_without_inline_styles(cl
 def test_sessions_expire_and_cookies_are_http_only():
     assert settings.SESSION_COOKIE_HTTPONLY
     assert 0 < settings.SESSION_COOKIE_AGE <= 24 * 60 * 60
+
+
+def test_template_comments_are_closed_on_their_line():
+    """Django's {# #} comments end at the line: one spread over lines shows up on the page."""
+    root = Path(__file__).resolve().parents[1] / "templates"
+    broken = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert not broken, broken

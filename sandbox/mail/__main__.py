@@ -40,6 +40,15 @@ def catalogue_orders(marketplaces: list[str] | None) -> list:
     return [o for o in orders if o.marketplace_id in marketplaces] if marketplaces else orders
 
 
+def pick_order(orders: list, rng: random.Random, now: datetime):
+    """Buyers mostly write about orders of the last few weeks, now and then about older ones."""
+    recent = [o for o in orders if o.purchased_at >= now - RECENT]
+    return rng.choice(recent if recent and rng.random() < 0.85 else orders)
+
+
+RECENT = timedelta(days=21)
+
+
 def backlog(
     count: int, seed: int, seller_address: str, marketplaces: list[str] | None = None
 ) -> list[tuple[datetime, bytes]]:
@@ -50,7 +59,7 @@ def backlog(
     next_id = _message_ids("backlog")
     mails: list[tuple[datetime, bytes]] = []
     while len(mails) < count:
-        order = rng.choice(orders)
+        order = pick_order(orders, rng, now)
         when = now - timedelta(minutes=rng.randrange(10, 72 * 60))
         when = max(when, order.purchased_at + timedelta(hours=1))
         if rng.random() < 0.06:
@@ -85,7 +94,7 @@ def run(
         now = datetime.now(UTC)
         mails = []
         for _ in range(rng.randrange(1, 4)):
-            mails.extend(m for m in conversation(rng.choice(orders), now, rng, next_id))
+            mails.extend(m for m in conversation(pick_order(orders, rng, now), now, rng, next_id))
         write(box, [m for m in mails if m[0] <= now])
         print(f"sandbox mail: {len(mails)} new buyer messages", flush=True)
     return 0

@@ -88,5 +88,5 @@ def conversation(
     mails = [(start, buyer_mail(order, scenario, start, next_id(), rng))]
     if scenario != "thank_you" and rng.random() < 0.2:
         later = start + timedelta(hours=rng.randrange(2, 20))
-        mails.append((later, buyer_mail(order, "where_is_my_order", later, next_id(), rng)))
+        mails.append((later, buyer_mail(order, "follow_up", later, next_id(), rng)))
     return mails

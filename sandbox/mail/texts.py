@@ -57,6 +57,16 @@ SCENARIOS = {
         "pt": ["Só queria agradecer: {title} chegou rápido e é perfeito. Não precisa responder!", "Obrigado, tudo chegou bem. Bom dia, {name}"],
         "ja": ["「{title}」がすぐに届きました。とても気に入っています。ありがとうございました。返信は不要です。", "無事に届きました。ありがとうございました。"],
     },
+    # A second message before anyone answered the first.
+    "follow_up": {
+        "en": ["Hello again, I wrote a few hours ago about the {title} and have not heard back yet. Could you let me know?", "Any news on my message from earlier? Thanks, {name}"],
+        "de": ["Hallo nochmal, ich hatte vor ein paar Stunden wegen {title} geschrieben und noch keine Antwort bekommen. Können Sie sich melden?", "Gibt es schon Neuigkeiten zu meiner Nachricht von vorhin? Danke, {name}"],
+        "fr": ["Re-bonjour, je vous ai écrit il y a quelques heures au sujet de {title} et je n'ai pas encore de réponse. Pouvez-vous me tenir au courant ?", "Avez-vous des nouvelles concernant mon message de tout à l'heure ? Merci, {name}"],
+        "it": ["Salve di nuovo, vi ho scritto qualche ora fa per {title} e non ho ancora ricevuto risposta. Potete farmi sapere?", "Ci sono novità sul mio messaggio di prima? Grazie, {name}"],
+        "es": ["Hola de nuevo, os escribí hace unas horas por {title} y todavía no tengo respuesta. ¿Podéis decirme algo?", "¿Hay novedades sobre mi mensaje de antes? Gracias, {name}"],
+        "pt": ["Olá de novo, escrevi há algumas horas sobre {title} e ainda não tive resposta. Podem me dizer algo?", "Alguma novidade sobre a minha mensagem de antes? Obrigado, {name}"],
+        "ja": ["数時間前に「{title}」についてご連絡しましたが、まだお返事がありません。ご確認いただけますか。", "先ほどのメッセージについて、何か進展はありますか。"],
+    },
 }  # fmt: skip
 
 SUBJECTS = {
