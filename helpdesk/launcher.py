@@ -254,6 +254,7 @@ class Launcher:
         _checked(manage(env, "migrate", "--noinput"), "migrate")
         _checked(manage(env, "collectstatic", "--noinput"), "collectstatic")
         self._start_sandbox(env)
+        relay_port = self._relay_port(env)
         login = self._prepare_demo(env)
         if self.stop_requested.is_set():
             return 130
@@ -313,6 +314,8 @@ class Launcher:
                     "180",
                     "--marketplaces",
                     ",".join(DEMO_MARKETPLACES),
+                    "--relay-port",
+                    str(relay_port),
                 ],
             ),
         )
@@ -344,6 +347,15 @@ class Launcher:
                     say(f"{child.name} exited unexpectedly (code {code}); stopping")
                     return 1
         return 0
+
+    def _relay_port(self, env: dict[str, str]) -> int:
+        """The loopback port of the sandbox's stand-in for Amazon's e-mail relay (kept between
+        starts when free); the demo mailbox sends its replies there."""
+        port_file = self.var_dir / "sandbox-relay.port"
+        port = embedded._remembered_port(port_file) or embedded.free_port()
+        port_file.write_text(str(port))
+        env["AMAZON_SANDBOX_RELAY"] = f"127.0.0.1:{port}"
+        return port
 
     @staticmethod
     def _celery_worker(name: str, *, queue: str, concurrency: int) -> Child:

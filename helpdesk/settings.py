@@ -312,6 +312,8 @@ ORDERS_SYNC_WINDOW_DAYS = env_int("ORDERS_SYNC_WINDOW_DAYS", 30)
 ORDERS_FRESH_MINUTES = env_int("ORDERS_FRESH_MINUTES", 15)
 # The local Amazon sandbox the demo seller account is connected to (set by `make run`).
 AMAZON_SANDBOX_URL = env_str("AMAZON_SANDBOX_URL", "")
+# host:port of the sandbox's stand-in for Amazon's e-mail relay, where the demo mailbox sends.
+AMAZON_SANDBOX_RELAY = env_str("AMAZON_SANDBOX_RELAY", "")
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {

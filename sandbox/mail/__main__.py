@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sandbox.catalogue import generate
 
+from . import relay
 from .generate import conversation, shipping_notice
 
 STATE_FILE = ".sandbox-mail"  # marks a Maildir that already got its first backlog
@@ -76,8 +77,14 @@ def run(
     seed: int,
     seller_address: str,
     marketplaces: list[str] | None = None,
+    relay_port: int | None = None,
 ) -> int:
     box = mailbox.Maildir(maildir, create=True)
+    controller = None
+    if relay_port:
+        # Amazon's relay for the seller's replies: a copy of what it accepted goes beside it.
+        controller = relay.start(relay_port, maildir, maildir.parent / f"{maildir.name}-relayed")
+        print(f"sandbox mail: Amazon relay listening on 127.0.0.1:{relay_port}", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -97,6 +104,8 @@ def run(
             mails.extend(m for m in conversation(pick_order(orders, rng, now), now, rng, next_id))
         write(box, [m for m in mails if m[0] <= now])
         print(f"sandbox mail: {len(mails)} new buyer messages", flush=True)
+    if controller is not None:
+        controller.stop()
     return 0
 
 
@@ -114,9 +123,18 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         help="comma-separated marketplace ids the seller sells in (default: all)",
     )
+    cmd.add_argument("--relay-port", type=int, help="also run Amazon's relay on this port")
     args = parser.parse_args(argv)
     marketplaces = [m for m in args.marketplaces.split(",") if m] or None
-    return run(args.maildir, args.every, args.initial, args.seed, args.seller_address, marketplaces)
+    return run(
+        args.maildir,
+        args.every,
+        args.initial,
+        args.seed,
+        args.seller_address,
+        marketplaces,
+        args.relay_port,
+    )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from django.db import transaction
 from accounts.models import Membership, SellerAccount, User
 from accounts.services import create_seller_account
 from helpdesk.demo import DEMO_ACCOUNT, DEMO_EMAIL, DEMO_MAILDIR, DEMO_MARKETPLACES
-from messaging.models import Mailbox, MailboxKind
+from messaging.models import Mailbox, MailboxKind, SmtpSecurity
 
 # The sandbox's own app credentials (`python -m sandbox serve` defaults): not secrets.
 SANDBOX_CLIENT_ID = "amzn1.application-oa2-client.sandbox"
@@ -81,17 +81,25 @@ class Command(BaseCommand):
             self.stdout.write(f"synced {report.requested} recent orders from the Amazon sandbox")
 
     def _demo_mailbox(self, owner: User) -> None:
-        """The demo seller's mailbox: a Maildir the sandbox fills with buyer mail."""
+        """The demo seller's mailbox: a Maildir the sandbox fills with buyer mail, sending
+        replies through the sandbox's stand-in for Amazon's relay (its port may change)."""
         account = SellerAccount.objects.get(memberships__user=owner, name=DEMO_ACCOUNT)
-        if account.mailboxes.exists():
-            return
-        for sub in ("cur", "new", "tmp"):
-            (Path(settings.MAILDIR_ROOT) / DEMO_MAILDIR / sub).mkdir(parents=True, exist_ok=True)
-        Mailbox.objects.create(
-            seller_account=account,
-            name="Demo mailbox (sandbox)",
-            kind=MailboxKind.MAILDIR,
-            email_address="support@demo.example",
-            maildir_path=DEMO_MAILDIR,
-        )
-        self.stdout.write("created the demo Maildir mailbox")
+        mailbox = account.mailboxes.first()
+        if mailbox is None:
+            for sub in ("cur", "new", "tmp"):
+                (Path(settings.MAILDIR_ROOT) / DEMO_MAILDIR / sub).mkdir(
+                    parents=True, exist_ok=True
+                )
+            mailbox = Mailbox.objects.create(
+                seller_account=account,
+                name="Demo mailbox (sandbox)",
+                kind=MailboxKind.MAILDIR,
+                email_address="support@demo.example",
+                maildir_path=DEMO_MAILDIR,
+            )
+            self.stdout.write("created the demo Maildir mailbox")
+        if settings.AMAZON_SANDBOX_RELAY:
+            host, _, port = settings.AMAZON_SANDBOX_RELAY.rpartition(":")
+            mailbox.smtp_host, mailbox.smtp_port = host, int(port)
+            mailbox.smtp_security = SmtpSecurity.NONE  # loopback only
+            mailbox.save(update_fields=["smtp_host", "smtp_port", "smtp_security"])
