@@ -44,7 +44,7 @@ def wait_for(box: mailbox.Maildir, count: int) -> list:
     deadline = time.monotonic() + 10
     while len(box) < count and time.monotonic() < deadline:
         time.sleep(0.05)
-    return [box.get_bytes(key) for key in box.keys()]
+    return [box.get_bytes(key) for key in box.iterkeys()]
 
 
 def test_a_clean_reply_is_relayed_and_nothing_comes_back(relay_server):
