@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Marketplace, OrdersApiVersion, Region, SellerAccount
+from helpdesk.lib.forms import secret_field
 
 
 class ConnectionForm(forms.Form):
@@ -12,18 +13,14 @@ class ConnectionForm(forms.Form):
         max_length=200,
         help_text=_("From your SP-API app in Seller Central (amzn1.application-oa2-client...)."),
     )
-    lwa_client_secret = forms.CharField(
-        label=_("LWA client secret"),
-        required=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text=_("Stored encrypted and never shown again. Leave empty to keep the stored one."),
+    lwa_client_secret = secret_field(
+        _("LWA client secret"),
+        _("Stored encrypted and never shown again. Leave empty to keep the stored one."),
     )
-    refresh_token = forms.CharField(
-        label=_("Refresh token"),
-        required=False,
+    refresh_token = secret_field(
+        _("Refresh token"),
+        _("Starts with Atzr|. Stored encrypted; leave empty to keep the stored one."),
         max_length=2048,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text=_("Starts with Atzr|. Stored encrypted; leave empty to keep the stored one."),
     )
     region = forms.ChoiceField(label=_("Region"), choices=Region.choices)
     marketplaces = forms.ModelMultipleChoiceField(

@@ -23,7 +23,14 @@ from accounts.models import Marketplace, SellerAccount
 
 from .client import NotFound, RateLimitWait, SellingPartnerClient
 from .models import Order, OrderItem, OrderStatus, OrderSync
-from .parsing import OrderData, item_from_v0, order_from_v0, order_from_v2026, parse_time
+from .parsing import (
+    ItemData,
+    OrderData,
+    item_from_v0,
+    order_from_v0,
+    order_from_v2026,
+    parse_time,
+)
 
 V2026_INCLUDED = ["BUYER", "RECIPIENT", "FULFILLMENT", "PROCEEDS", "PACKAGES"]
 V0_BATCH = 50
@@ -119,19 +126,7 @@ def store(account: SellerAccount, orders: Iterable[OrderData], fetched_at: datet
         if with_items:
             OrderItem.objects.filter(order__in=[row.pk for row, _ in with_items]).delete()
             OrderItem.objects.bulk_create(
-                OrderItem(
-                    order_id=row.pk,
-                    order_item_id=item.order_item_id,
-                    asin=item.asin,
-                    sku=item.sku,
-                    title=item.title,
-                    quantity=item.quantity,
-                    quantity_shipped=item.quantity_shipped,
-                    item_price_amount=item.price_amount,
-                    item_price_currency=item.price_currency,
-                )
-                for row, data in with_items
-                for item in data.items
+                _item_row(row.pk, item) for row, data in with_items for item in data.items
             )
             Order.objects.filter(pk__in=[row.pk for row, _ in with_items]).update(
                 items_fetched_at=fetched_at
@@ -269,23 +264,26 @@ def _hydrate_v0(
         report.fetched += 1
 
 
+def _item_row(order_id: int, item: ItemData) -> OrderItem:
+    return OrderItem(
+        order_id=order_id,
+        order_item_id=item.order_item_id,
+        asin=item.asin,
+        sku=item.sku,
+        title=item.title,
+        quantity=item.quantity,
+        quantity_shipped=item.quantity_shipped,
+        item_price_amount=item.price_amount,
+        item_price_currency=item.price_currency,
+    )
+
+
 def _store_items(order: Order, items: list[dict]) -> None:
     now = timezone.now()
     with transaction.atomic():
         OrderItem.objects.filter(order=order).delete()
         OrderItem.objects.bulk_create(
-            OrderItem(
-                order=order,
-                order_item_id=item.order_item_id,
-                asin=item.asin,
-                sku=item.sku,
-                title=item.title,
-                quantity=item.quantity,
-                quantity_shipped=item.quantity_shipped,
-                item_price_amount=item.price_amount,
-                item_price_currency=item.price_currency,
-            )
-            for item in map(item_from_v0, items)
+            _item_row(order.pk, item) for item in map(item_from_v0, items)
         )
         Order.objects.filter(pk=order.pk).update(items_fetched_at=now)
 

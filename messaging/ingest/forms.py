@@ -8,6 +8,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.lib.forms import secret_field
+
 from ..models import Mailbox, MailboxKind
 
 SECRETS = ("imap_password", "smtp_password")
@@ -15,18 +17,8 @@ SECRETS = ("imap_password", "smtp_password")
 
 class MailboxForm(forms.ModelForm):
     # Passwords are write-only: never shown back; left empty, the stored one is kept.
-    imap_password = forms.CharField(
-        label=_("IMAP password"),
-        required=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text=_("Leave empty to keep the saved password."),
-    )
-    smtp_password = forms.CharField(
-        label=_("SMTP password"),
-        required=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text=_("Leave empty to keep the saved password."),
-    )
+    imap_password = secret_field(_("IMAP password"), _("Leave empty to keep the saved password."))
+    smtp_password = secret_field(_("SMTP password"), _("Leave empty to keep the saved password."))
 
     class Meta:
         model = Mailbox

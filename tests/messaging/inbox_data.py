@@ -64,19 +64,7 @@ def outbound(thread: Thread, state: str, **fields) -> Message:
 def ensure_marketplaces() -> None:
     """Seed the marketplace reference rows again: a transactional test before this one may have
     flushed what the migration put there."""
-    from accounts.marketplaces import MARKETPLACES
+    from accounts.marketplaces import seed
     from accounts.models import Marketplace
 
-    for info in MARKETPLACES:
-        Marketplace.objects.update_or_create(
-            id=info.marketplace_id,
-            defaults={
-                "country_code": info.country_code,
-                "name": info.name,
-                "region": info.region,
-                "alias_domain": info.alias_domain,
-                "alias_domain_verified": info.alias_domain_verified,
-                "default_language": info.default_language,
-                "currency": info.currency,
-            },
-        )
+    seed(Marketplace)

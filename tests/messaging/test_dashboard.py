@@ -13,23 +13,10 @@ from accounts.models import Role
 from messaging import services
 from messaging.metrics import rollups
 from messaging.metrics.models import SellerCentralNrn
-from tests.factories import DE, UK, MembershipFactory, MessageFactory, ThreadFactory
+from tests.factories import DE, UK, MembershipFactory, ThreadFactory
+from tests.messaging.history import buyer_message, reply
 
 URL = reverse("messaging:dashboard")
-
-
-def buyer_message(thread, at):
-    message = MessageFactory(thread=thread, direction="in", occurred_at=at, received_at=at)
-    services.record_buyer_message(services.lock(thread), message)
-    return message
-
-
-def reply(thread, at, author):
-    message = MessageFactory(
-        thread=thread, direction="out", outgoing_state="sending", occurred_at=at, author=author
-    )
-    services.record_reply_sent(message, sent_at=at)
-    return message
 
 
 @pytest.fixture

@@ -9,22 +9,9 @@ from messaging import services
 from messaging.metrics import rollups, selectors
 from messaging.metrics.models import ResponseDay, RollupDirtyMark, SellerCentralNrn
 from tests.factories import MessageFactory, ThreadFactory
+from tests.messaging.history import buyer_message, reply
 
 UTC_NOON = datetime(2025, 3, 30, 12, tzinfo=ZoneInfo("UTC"))
-
-
-def buyer_message(thread, at):
-    message = MessageFactory(thread=thread, direction="in", occurred_at=at)
-    services.record_buyer_message(services.lock(thread), message)
-    return message
-
-
-def reply(thread, at, author=None):
-    message = MessageFactory(
-        thread=thread, direction="out", outgoing_state="sending", occurred_at=at, author=author
-    )
-    services.record_reply_sent(message, sent_at=at)
-    return message
 
 
 def test_every_state_change_leaves_a_dirty_mark_in_the_same_transaction(team):

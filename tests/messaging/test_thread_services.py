@@ -9,22 +9,9 @@ from accounts.models import AuditEvent
 from messaging import services
 from messaging.models import Message, ThreadStatus
 from tests.factories import MessageFactory, ThreadFactory
+from tests.messaging.history import buyer_message, reply
 
 T0 = timezone.now().replace(microsecond=0) - timedelta(days=2)
-
-
-def buyer_message(thread, at):
-    message = MessageFactory(thread=thread, direction="in", occurred_at=at, received_at=at)
-    services.record_buyer_message(services.lock(thread), message)
-    return message
-
-
-def reply(thread, at, author=None):
-    message = MessageFactory(
-        thread=thread, direction="out", outgoing_state="sending", occurred_at=at, author=author
-    )
-    services.record_reply_sent(message, sent_at=at)
-    return message
 
 
 def fresh(obj):
