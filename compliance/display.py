@@ -69,6 +69,15 @@ def panel(
 ) -> Panel:
     """The findings partial's content for `text` (the field the spans index)."""
     numbered = []
+    # Blocking findings first, then warnings; each in the order they appear in the text.
+    findings = sorted(
+        findings,
+        key=lambda f: (
+            _severity(f) != BLOCK,
+            getattr(f, "field", "") != field_name,
+            f.start if f.start is not None else -1,
+        ),
+    )
     for number, finding in enumerate(findings, start=1):
         line = column = None
         if getattr(finding, "field", "") == field_name and finding.start is not None:

@@ -63,7 +63,7 @@ class Situation:
     buyer_language: str
     choices: list[TypeChoice] = field(default_factory=list)
     review: amazon.ReviewState | None = None
-    recent: list[ProactiveMessage] = field(default_factory=list)
+    recent: list[tuple[ProactiveMessage, str]] = field(default_factory=list)  # with its label
 
     @property
     def sendable(self) -> list[TypeChoice]:
@@ -136,11 +136,14 @@ def situation(order: Order, thread: Thread | None, *, refresh: bool = False) -> 
             )
         else:
             choices.append(TypeChoice(spec, True))
-    recent = list(
-        ProactiveMessage.objects.filter(order=order)
+    recent = [
+        (m, str(amazon.MESSAGE_TYPES[m.message_type].label))
+        if m.message_type in amazon.MESSAGE_TYPES
+        else (m, m.message_type)
+        for m in ProactiveMessage.objects.filter(order=order)
         .select_related("requested_by")
         .order_by("-created_at")[:RECENT_SENDS]
-    )
+    ]
     return Situation(
         order=order,
         thread=thread,
