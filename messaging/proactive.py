@@ -247,18 +247,22 @@ def _store_in_thread(sit: Situation, actor: User, spec: amazon.MessageType, text
     now = timezone.now()
     thread = sit.thread or thread_for_order(sit.order)
     if thread is None:
-        thread = Thread.objects.create(
+        # No alias yet: Amazon gives it with the buyer's first mail, which starts its own thread.
+        thread, _created = Thread.objects.get_or_create(
             seller_account_id=sit.order.seller_account_id,
-            marketplace_id=sit.order.marketplace_id,
-            buyer_name=sit.order.buyer_name,
+            buyer_alias="",
             amazon_order_id=sit.order.amazon_order_id,
-            order=sit.order,
-            subject=str(spec.label),
-            language=sit.buyer_language,
-            status=ThreadStatus.CLOSED,
-            status_changed_at=now,
-            status_changed_by=actor,
-            last_activity_at=now,
+            defaults={
+                "marketplace_id": sit.order.marketplace_id,
+                "buyer_name": sit.order.buyer_name,
+                "order": sit.order,
+                "subject": str(spec.label),
+                "language": sit.buyer_language,
+                "status": ThreadStatus.CLOSED,
+                "status_changed_at": now,
+                "status_changed_by": actor,
+                "last_activity_at": now,
+            },
         )
     thread = services.lock(thread)
     message = Message.objects.create(
