@@ -88,6 +88,17 @@
     setTimeout(() => { Array.from(form.querySelectorAll("button[type=submit]")).forEach((b) => { b.disabled = true; }); }, 0);
   });
 
+  // Back to a page from the browser's cache: its forms work again (the server still sends
+  // nothing twice: the form keeps its idempotency key).
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return;
+    Array.from(document.querySelectorAll("form[data-send-once]")).forEach((form) => {
+      delete form.dataset.sent;
+      Array.from(form.querySelectorAll("button[type=submit]")).forEach((b) => { b.disabled = false; });
+    });
+    updateSend();
+  });
+
   document.body.addEventListener("htmx:afterSwap", (event) => {
     const target = event.detail.target;
     if (target && target.id === "composer-body") check("#compliance-findings");
