@@ -28,9 +28,9 @@ from django.utils.translation import gettext_lazy
 from accounts import audit
 from accounts.models import User
 
-from .client import AmazonError, AmazonUnavailable, RateLimitWait
+from .client import AmazonError, AmazonUnavailable, NeedsReauthorisation, RateLimitWait
 from .models import MAYBE_SENT, Order, OrderStatus, ProactiveMessage, ReviewRequest, SendState
-from .services import AccountNeedsReauthorisation, client_for
+from .services import AccountNeedsReauthorisation, client_for, mark_needs_reauthorisation
 
 CACHE_SECONDS = 60
 MAX_WAIT_SECONDS = 10.0  # an agent is waiting: never queue behind the rate limiter for long
@@ -222,6 +222,9 @@ def _ask_amazon(order: Order) -> Offer:
             result.review_offered = REVIEW_ACTION in client.solicitation_actions(
                 order_id, marketplace
             )
+    except NeedsReauthorisation as error:
+        mark_needs_reauthorisation(account.pk, error.message)
+        result.problem = _("Amazon refused this seller account's credentials: reconnect it.")
     except AccountNeedsReauthorisation:
         result.problem = _("Amazon refused this seller account's credentials: reconnect it.")
     except RateLimitWait as wait:
@@ -256,11 +259,11 @@ class ReviewState:
     def message(self) -> str:
         """Why a review request cannot be sent now, in words for the agent."""
         dates = {
-            "opens": date_format(self.opens, "DATE_FORMAT") if self.opens else "",
-            "closes": date_format(self.closes, "DATE_FORMAT") if self.closes else "",
+            name: date_format(timezone.localtime(value), "DATE_FORMAT") if value else ""
+            for name, value in (("opens", self.opens), ("closes", self.closes))
         }
         if self.reason == "requested":
-            when = self.request.sent_at or self.request.created_at
+            when = timezone.localtime(self.request.sent_at or self.request.created_at)
             return _("A review request was already sent for this order on %(when)s.") % {
                 "when": date_format(when, "DATE_FORMAT")
             }
@@ -439,6 +442,8 @@ def _deliver(record, order: Order, actor: User, call, on_sent) -> None:
     try:
         call(client_for(order.seller_account, max_wait=MAX_WAIT_SECONDS))
     except (AmazonError, RateLimitWait, AccountNeedsReauthorisation) as error:
+        if isinstance(error, NeedsReauthorisation):
+            mark_needs_reauthorisation(order.seller_account_id, error.message)
         uncertain = isinstance(error, AmazonUnavailable)
         message = _uncertain(_explain(error)) if uncertain else _explain(error)
         state = SendState.UNCERTAIN if uncertain else SendState.FAILED
@@ -481,7 +486,7 @@ def _explain(error: Exception) -> str:
         return _("Amazon's rate limit allows the next call in %(s)d seconds; try again then.") % {
             "s": max(1, round(error.seconds))
         }
-    if isinstance(error, AccountNeedsReauthorisation):
+    if isinstance(error, AccountNeedsReauthorisation | NeedsReauthorisation):
         return _("Amazon refused this seller account's credentials: reconnect it.")
     if isinstance(error, AmazonUnavailable):
         return error.message
