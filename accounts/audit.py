@@ -77,6 +77,12 @@ ACTION_LABELS: dict[str, str] = {
     "mailbox.sync_requested": _("Mailbox sync started"),
     "mailbox.quarantine_retried": _("Quarantined mail retried"),
     "metrics.alert_preferences_changed": _("Email alert preferences changed"),
+    "order.proactive_message_sent": _("Proactive message sent"),
+    "order.proactive_message_failed": _("Proactive message refused by Amazon"),
+    "order.proactive_message_uncertain": _("Proactive message without a clear answer"),
+    "order.review_requested": _("Review requested"),
+    "order.review_request_failed": _("Review request refused by Amazon"),
+    "order.review_request_uncertain": _("Review request without a clear answer"),
 }
 
 

@@ -15,12 +15,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext
 
+from compliance.display import Panel, panel, warnings_confirmed, warnings_digest
 from compliance.engine import default_engine
 from compliance.messages import TITLES
 from compliance.types import Attachment, Channel, Context, Draft, Finding, Kind, Severity
+
+# The findings panel (compliance.display) is part of this API.
+__all__ = [
+    "CheckedFinding",
+    "Panel",
+    "attachment",
+    "check_message",
+    "has_blocking",
+    "panel",
+    "record_findings",
+    "translate",
+    "warnings_confirmed",
+    "warnings_digest",
+]
 
 
 @dataclass(frozen=True)
@@ -111,3 +128,62 @@ def has_blocking(findings: Iterable[CheckedFinding | Finding]) -> bool:
 def attachment(name: str, size_bytes: int | None, content_type: str = "") -> Attachment:
     """An attachment as the checker sees it (from an upload: name, size, content_type)."""
     return Attachment(name=name, size_bytes=size_bytes, content_type=content_type or "")
+
+
+# --- What the product remembers of checks (the admin report) --------------------------------
+
+
+def record_findings(
+    findings: Iterable[CheckedFinding],
+    *,
+    seller_account_id: int,
+    agent_id: int | None,
+    outcome: str,
+    source: str,
+    source_id: int | None = None,
+    at: datetime | None = None,
+) -> int:
+    """Store the findings of one check that mattered (see `compliance.models`); returns how
+    many rows were written. Composer events count once per agent, text, rule and day: a later
+    check of the same day only refreshes the excerpt.
+
+    Call it inside the transaction of what it describes when there is one (a send, a template
+    save), and outside the transaction that was rolled back when it describes a refusal.
+    """
+    from .models import EXCERPT_LENGTH, ComplianceEvent, Outcome
+
+    at = at or timezone.now()
+    day = at.astimezone(UTC).date()
+    rows: dict[tuple[str, str], ComplianceEvent] = {}
+    for finding in findings:
+        key = (finding.rule_id, str(finding.severity))
+        if key in rows:
+            continue  # one row per rule and severity: three links are one training point
+        rows[key] = ComplianceEvent(
+            seller_account_id=seller_account_id,
+            agent_id=agent_id,
+            occurred_at=at,
+            day=day,
+            outcome=outcome,
+            source=source,
+            source_id=source_id,
+            rule_id=finding.rule_id,
+            severity=str(finding.severity),
+            excerpt=" ".join(finding.excerpt.split())[:EXCERPT_LENGTH],
+        )
+    if outcome != Outcome.COMPOSER_BLOCKED:
+        ComplianceEvent.objects.bulk_create(rows.values())
+        return len(rows)
+    written = 0
+    for event in rows.values():
+        same = ComplianceEvent.objects.filter(
+            outcome=outcome,
+            agent_id=agent_id,
+            source=source,
+            source_id=source_id,
+            rule_id=event.rule_id,
+            day=day,
+        )
+        if not same.update(occurred_at=at, excerpt=event.excerpt, severity=event.severity):
+            written += len(ComplianceEvent.objects.bulk_create([event], ignore_conflicts=True))
+    return written

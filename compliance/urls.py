@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401 - views register their URLs here
+from django.urls import path
+
+from . import views
 
 app_name = "compliance"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("compliance/report/", views.report, name="report"),
+    path("compliance/report.csv", views.report_csv, name="report_csv"),
+]

@@ -1,5 +1,6 @@
 """Forms of the inbox, the composer and the reply-template pages."""
 
+import json
 from pathlib import PurePath
 
 from django import forms
@@ -87,6 +88,8 @@ class ReplyForm(forms.Form):
         max_length=20000,
     )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
+    # The warnings the agent confirmed ("I have read the warnings"): their digest.
+    confirm_warnings = forms.CharField(required=False, max_length=64)
 
     def clean_attachments(self) -> list:
         files = self.cleaned_data.get("attachments") or []
@@ -172,3 +175,40 @@ class ReplyTemplateForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.fields["seller_account"].disabled = True
+
+
+class ComplianceCheckForm(forms.Form):
+    """What the composer sends to be checked as the agent types: the text, what the file input
+    holds (names, sizes and types only, never the files) and the confirmation so far."""
+
+    text = forms.CharField(required=False, max_length=20000, strip=False)
+    attachment_meta = forms.CharField(required=False, max_length=5000)
+    confirm_warnings = forms.CharField(required=False, max_length=64)
+    message_type = forms.CharField(required=False, max_length=40)
+
+    def attachments(self) -> list[tuple[str, int, str]]:
+        """(name, size, content type) of each attachment the browser described."""
+        try:
+            items = json.loads(self.cleaned_data.get("attachment_meta") or "[]")
+        except ValueError:
+            return []
+        found = []
+        for item in items[: MAX_ATTACHMENTS + 1] if isinstance(items, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                size = item.get("size")
+                found.append(
+                    (
+                        item["name"][:255],
+                        size if isinstance(size, int) and size >= 0 else 0,
+                        str(item.get("type") or "")[:127],
+                    )
+                )
+        return found
+
+
+class ProactiveMessageForm(forms.Form):
+    message_type = forms.CharField(max_length=40)
+    # The type's own limit (400 to 2000 characters) is enforced by the service, which says it.
+    text = forms.CharField(max_length=20000, strip=True)
+    idempotency_key = forms.RegexField(regex=r"^[0-9a-f]{32}$")
+    confirm_warnings = forms.CharField(required=False, max_length=64)

@@ -24,6 +24,7 @@ from functools import partial
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import audit, scoping
 from accounts.models import User
@@ -429,15 +430,23 @@ def _reply_subject(thread: Thread, last: Message | None) -> str:
 
 @transaction.atomic
 def queue_reply(
-    thread: Thread, author: User, text: str, attachments: list[UploadedFile] | None = None
+    thread: Thread,
+    author: User,
+    text: str,
+    attachments: list[UploadedFile] | None = None,
+    *,
+    confirmation: str = "",
 ) -> Message:
     """Write the reply to the outbox (state queued) in this transaction; a worker sends it
-    after commit. Refuses (ReplyRefused) when the compliance check blocks or when the seller
-    account has no mailbox to send from."""
+    after commit. Refuses (ReplyRefused) when the compliance check blocks, when it warns and
+    `confirmation` does not name exactly these warnings (the composer's "I have read the
+    warnings"), or when the seller account has no mailbox to send from."""
     attachments = attachments or []
     text = text.strip()
     if not text:
         raise ReplyRefused("A reply needs some text.")
+    if not thread.buyer_alias:
+        raise ReplyRefused(_("This buyer has not written yet: use a proactive message."))
     thread = lock(thread)
     findings = reply_check.check_reply(
         thread,
@@ -449,6 +458,8 @@ def queue_reply(
     )
     if reply_check.blocking(findings):
         raise ReplyRefused("The compliance check found problems that block sending.", findings)
+    if not reply_check.warnings_confirmed(findings, confirmation):
+        raise ReplyRefused(_("Confirm that you have read the warnings, then send again."), findings)
     mailbox = selectors.reply_mailbox(thread)
     if mailbox is None:
         raise ReplyRefused("This seller account has no mailbox to send replies from.")
@@ -478,6 +489,8 @@ def queue_reply(
     for upload in attachments:
         store_attachment(message, upload)
     ReplyDraft.objects.filter(thread=thread, user=author).delete()
+    if findings:
+        reply_check.record_sent_with_warnings(thread, author.pk, findings)
     mark_thread_read(thread, author, now)
     audit.record(
         author, "thread.reply_sent", seller_account=thread.seller_account_id, target=message,
@@ -551,10 +564,23 @@ def confirm_reply_delivered(message: Message, actor: User) -> Message:
     return message
 
 
+class TemplateRefused(Exception):
+    """A reply template was not saved: the compliance check blocks its text."""
+
+    def __init__(self, findings: list) -> None:
+        super().__init__("The compliance check found problems that block this template.")
+        self.findings = findings
+
+
 @transaction.atomic
 def save_reply_template(
     template: ReplyTemplate, actor: User, *, name: str, language: str, body: str
 ) -> ReplyTemplate:
+    """Save the template unless the compliance check blocks its text (TemplateRefused);
+    warnings are recorded and the template is saved."""
+    findings = reply_check.check_template(body, language)
+    if reply_check.blocking(findings):
+        raise TemplateRefused(findings)
     created = template.pk is None
     template.name, template.language, template.body = name, language, body
     if created:
@@ -564,6 +590,10 @@ def save_reply_template(
         actor, "reply_template.created" if created else "reply_template.changed",
         seller_account=template.seller_account_id, target=template,
     )  # fmt: skip
+    if findings:
+        reply_check.record_template(
+            template.seller_account_id, actor.pk, template.pk, findings, refused=False
+        )
     return template
 
 

@@ -7,6 +7,7 @@ from .views import (
     inbox,
     mailboxes,
     notices,
+    proactive,
     reply_templates,
     thread_actions,
 )
@@ -43,6 +44,11 @@ urlpatterns += [
     path("threads/bulk/", inbox.bulk, name="bulk"),
     path("threads/<int:pk>/reply/", composer.reply, name="reply"),
     path("threads/<int:pk>/draft/", composer.save_draft, name="draft"),
+    path("threads/<int:pk>/check/", composer.check_reply, name="check_reply"),
+    path("orders/<int:order_id>/messages/", proactive.order_messages, name="order_messages"),
+    path("orders/<int:order_id>/messages/send/", proactive.send, name="proactive_send"),
+    path("orders/<int:order_id>/messages/check/", proactive.check, name="proactive_check"),
+    path("orders/<int:order_id>/review-request/", proactive.review_request, name="review_request"),
     path("threads/<int:pk>/presence/", composer.ping_presence, name="presence"),
     path("threads/<int:pk>/templates/", composer.template_picker, name="template_picker"),
     path(

@@ -112,6 +112,8 @@ class _TokenExpired(AmazonError):
 
 
 RETRIED = (Throttled, AmazonUnavailable, _TokenExpired)
+# For calls that deliver something to a buyer: retried only when Amazon surely did nothing.
+NOT_DELIVERED = (Throttled, _TokenExpired)
 
 
 @dataclass(frozen=True)
@@ -189,10 +191,12 @@ class SellingPartnerClient:
             api.endpoint = conn.sp_api_endpoint.rstrip("/")
         return api
 
-    def _call(self, operation: str, send: Callable[[], Any]) -> Any:
-        """Rate-limit, send, map errors; retry what is worth retrying."""
+    def _call(
+        self, operation: str, send: Callable[[], Any], retried: tuple[type, ...] = RETRIED
+    ) -> Any:
+        """Rate-limit, send, map errors; retry what is worth retrying (`retried`)."""
         retrying = Retrying(
-            retry=retry_if_exception_type(RETRIED),
+            retry=retry_if_exception_type(retried),
             wait=wait_random_exponential(multiplier=RETRY_BASE_SECONDS, max=RETRY_MAX_SECONDS),
             stop=stop_after_attempt(RETRY_ATTEMPTS),
             reraise=True,
@@ -340,8 +344,9 @@ class SellingPartnerClient:
             raise InvalidRequest("sendMessage", f"unknown message type {message_type!r}")
         api = self._api(Messaging, marketplace_id)
         method = getattr(api, MESSAGE_METHODS[message_type])
-        # sp_api adds marketplace keys to the body dict it is given: hand it a copy.
-        self._call("sendMessage", lambda: method(order_id, body=dict(body)))
+        # sp_api adds marketplace keys to the body dict it is given: hand it a copy. A 5xx or a
+        # timeout may come after Amazon delivered the message: only refusals are retried.
+        self._call("sendMessage", lambda: method(order_id, body=dict(body)), NOT_DELIVERED)
 
     def solicitation_actions(self, order_id: str, marketplace_id: str) -> list[str]:
         api = self._api(Solicitations, marketplace_id)
@@ -360,6 +365,7 @@ class SellingPartnerClient:
             lambda: api.create_product_review_and_seller_feedback_solicitation(
                 order_id, marketplaceIds=marketplace_id
             ),
+            NOT_DELIVERED,
         )
 
 

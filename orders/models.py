@@ -122,3 +122,84 @@ class OrderSync(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seller_account} until {self.synced_until}"
+
+
+class SendState(models.TextChoices):
+    """A call to Amazon that must happen at most once: claimed, then sent or not."""
+
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Refused by Amazon")  # Amazon said no: nothing was sent
+    # No clear answer (timeout, 5xx): it may have reached the buyer; never sent again by itself.
+    UNCERTAIN = "uncertain", _("No clear answer from Amazon")
+
+
+# States that stand for a message or request that may have reached the buyer.
+MAYBE_SENT = [SendState.SENDING, SendState.SENT, SendState.UNCERTAIN]
+
+
+class ProactiveMessage(models.Model):
+    """A message the seller starts, through the SP-API Messaging API, for one order.
+
+    `idempotency_key` comes from the form that sent it, so a double click or a retried request
+    is one message; the same text of the same type is never sent twice for an order.
+    """
+
+    seller_account = models.ForeignKey(
+        SellerAccount, on_delete=models.CASCADE, related_name="proactive_messages"
+    )
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="proactive_messages")
+    message_type = models.CharField(max_length=40)
+    text = models.TextField(blank=True)
+    text_sha256 = models.CharField(max_length=64)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    state = models.CharField(max_length=10, choices=SendState.choices, default=SendState.SENDING)
+    error = models.TextField(blank=True)  # Amazon's words when it refused or failed
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # The outbound message that shows it in the thread (messaging sits above orders: no FK).
+    thread_message_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "message_type", "text_sha256"],
+                condition=models.Q(state__in=MAYBE_SENT),
+                name="proactive_message_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["order", "-created_at"], name="proactive_order_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.message_type} for {self.order_id} ({self.state})"
+
+
+class ReviewRequest(models.Model):
+    """Amazon's "Request a Review" (Solicitations API) for one order: at most once."""
+
+    seller_account = models.ForeignKey(
+        SellerAccount, on_delete=models.CASCADE, related_name="review_requests"
+    )
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="review_requests")
+    state = models.CharField(max_length=10, choices=SendState.choices, default=SendState.SENDING)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(state__in=MAYBE_SENT),
+                name="review_request_once_per_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"review request for {self.order_id} ({self.state})"

@@ -41,3 +41,15 @@ def account_to_manage(user: User, account_id: int) -> SellerAccount:
     """A seller account the user may manage: 404 outside it, 403 without the role."""
     scoping.require(user, account_id, scoping.Action.MANAGE)
     return SellerAccount.objects.prefetch_related("marketplaces").get(pk=account_id)
+
+
+def order_for_user(user: User, order_id: int, action: str = scoping.Action.VIEW) -> Order:
+    """One order with its account and marketplace: 404 for anyone outside its seller account
+    (or marketplace), 403 when the user's role does not allow `action`."""
+    return scoping.get_for_user(
+        Order.objects.select_related("seller_account", "marketplace"),
+        user,
+        action,
+        marketplace_field="marketplace",
+        pk=order_id,
+    )

@@ -42,8 +42,25 @@ def _marketplace(req: Request, order: CatalogueOrder) -> str:
     return marketplace
 
 
-def available_messages(order: CatalogueOrder) -> list[str]:
-    """The message types this order allows now (Amazon decides by order state)."""
+# Types that reach a buyer who opted out of unsolicited messages: Amazon labels the first two
+# critical; customization and delivery questions reach them per Seller Central help. Amazon does
+# not say how the API treats opted-out buyers; the sandbox offers them only these types.
+CRITICAL_MESSAGES = (
+    "legalDisclosure",
+    "unexpectedProblem",
+    "confirmCustomizationDetails",
+    "confirmDeliveryDetails",
+)
+
+
+def available_messages(order: CatalogueOrder, opted_out: bool = False) -> list[str]:
+    """The message types this order allows now (Amazon decides by order state and by whether
+    the buyer opted out of unsolicited messages)."""
+    types = _by_state(order)
+    return [t for t in types if t in CRITICAL_MESSAGES] if opted_out else types
+
+
+def _by_state(order: CatalogueOrder) -> list[str]:
     if order.status in ("Canceled", "Unfulfillable"):
         return ["unexpectedProblem"]
     types = ["legalDisclosure", "unexpectedProblem", "warranty"]
@@ -84,7 +101,8 @@ def get_messaging_actions(req: Request) -> tuple[int, dict]:
     order = _order(req)
     marketplace = _marketplace(req, order)
     base = f"/messaging/v1/orders/{order.order_id}"
-    return 200, _hal(base, marketplace, available_messages(order), "messages")
+    opted_out = order.order_id in req.state.opted_out
+    return 200, _hal(base, marketplace, available_messages(order, opted_out), "messages")
 
 
 def get_attributes(req: Request) -> tuple[int, dict]:
@@ -99,7 +117,7 @@ def send_message(req: Request) -> tuple[int, dict | None]:
     kind = req.params["message_type"]
     if kind not in MESSAGE_TYPES:
         raise not_found()
-    if kind not in available_messages(order):
+    if kind not in available_messages(order, order.order_id in req.state.opted_out):
         raise ApiError(403, "Unauthorized", NOT_AVAILABLE, "")
     text_limit, needs_attachments = MESSAGE_TYPES[kind]
     text = req.body.get("text")

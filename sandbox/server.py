@@ -305,6 +305,10 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self._send(200, {"now": state.now().isoformat()})
         elif name == "orders" and method == "GET":
             self._send(200, [_summary(order) for order in state.orders()])
+        elif name == "opt-outs" and method == "POST":
+            with state.lock:
+                state.opted_out.add(str(data["order_id"]))
+            self._send(200, {"opted_out": sorted(state.opted_out)})
         elif name == "messages" and method == "GET":
             with state.lock:
                 self._send(200, list(state.messages_sent))

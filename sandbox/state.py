@@ -84,6 +84,8 @@ class SandboxState:
             self.log: list[dict] = []
             self.messages_sent: list[dict] = []
             self.solicited: set[str] = set()
+            # Orders whose buyer opted out of unsolicited messages (set by tests and the demo).
+            self.opted_out: set[str] = set()
 
     # --- time and orders -------------------------------------------------------------------
     def now(self) -> datetime:

@@ -210,6 +210,10 @@ def _thread(o: SweepObjects) -> dict:
     return {"pk": o.thread.pk}
 
 
+def _order(o: SweepObjects) -> dict:
+    return {"order_id": o.order.pk}
+
+
 def _member(o: SweepObjects) -> dict:
     return {"account_id": o.team.account.pk, "membership_id": o.member.pk}
 
@@ -279,6 +283,13 @@ ROUTES: dict[str, Route] = {
     "messaging:bulk": personal("acts only on the threads the person may answer", methods=("POST",)),
     "messaging:reply": seller(post=Action.REPLY, kwargs=_thread),
     "messaging:draft": seller(post=Action.REPLY, kwargs=_thread),
+    "messaging:check_reply": seller(post=Action.REPLY, kwargs=_thread),
+    "messaging:order_messages": seller(get=Action.VIEW, kwargs=_order),
+    "messaging:proactive_send": seller(post=Action.REPLY, kwargs=_order),
+    "messaging:proactive_check": seller(post=Action.REPLY, kwargs=_order),
+    "messaging:review_request": seller(post=Action.REPLY, kwargs=_order),
+    "compliance:report": seller(get=Action.MANAGE, query=_account_query),
+    "compliance:report_csv": seller(get=Action.MANAGE, query=_account_query),
     "messaging:presence": seller(get=Action.VIEW, kwargs=_thread),
     "messaging:template_picker": seller(get=Action.REPLY, kwargs=_thread),
     "messaging:insert_template": seller(

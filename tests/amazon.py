@@ -58,6 +58,10 @@ class Sandbox:
     def orders(self) -> list[dict]:
         return self.control("GET", "orders")
 
+    def opt_out(self, order_id: str) -> None:
+        """The order's buyer opts out of unsolicited messages."""
+        self.control("POST", "opt-outs", {"order_id": order_id})
+
     def expire_tokens(self) -> None:
         self.control("POST", "tokens/expire", {})
 

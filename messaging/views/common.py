@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from accounts import scoping
+from compliance import services as compliance
 
 from .. import presence, reply_check, selectors
 from ..forms import InboxFilterForm, NoResponseNeededForm, ReplyForm
@@ -22,6 +23,7 @@ CONVERSATION_TEMPLATE = "messaging/_conversation.html"
 # Partials of the conversation live in its own template; the rest in the inbox page's.
 CONVERSATION_PARTIALS = frozenset(
     {"presence", "composer", "composer-body", "template-picker", "draft-status"}
+    | {"compliance-findings"}
 )
 
 
@@ -58,12 +60,21 @@ def conversation_context(
     form: ReplyForm | None = None,
     findings: list[reply_check.Finding] | None = None,
     error: str = "",
+    confirmation: str = "",
 ) -> dict:
     user = request.user
     conversation, has_older = selectors.conversation(thread)
     can_reply = scoping.can(user, thread.seller_account_id, scoping.Action.REPLY)
     if form is None:
         form = ReplyForm(initial={"text": selectors.draft_for(thread, user)})
+    # The text as the server checked it (stripped when the form was posted); not through the
+    # bound field, whose initial value is cached (the no-JS template picker changes it later).
+    cleaned = getattr(form, "cleaned_data", {})
+    raw = form.data.get("text") if form.is_bound else form.initial.get("text")
+    text = (cleaned.get("text") or raw or "") if can_reply else ""
+    if findings is None and text.strip():
+        # A saved draft is shown with its findings, so the send button starts right.
+        findings = reply_check.check_reply(thread, text, [])
     return {
         "thread": thread,
         "conversation": conversation,
@@ -73,6 +84,7 @@ def conversation_context(
         "reply_form": form,
         "nrn_form": NoResponseNeededForm(),
         "findings": findings or [],
+        "panel": compliance.panel(text, findings or [], confirmation=confirmation),
         "action_error": error,
         "others": presence.others(thread.pk, user.pk),
         "thread_tags": list(thread.tags.order_by("name")),

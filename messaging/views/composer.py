@@ -9,9 +9,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import retarget
 
 from accounts import scoping
+from compliance import services as compliance
+from compliance.models import Source
 
-from .. import presence, selectors, services
-from ..forms import DraftForm, ReplyForm
+from .. import presence, reply_check, selectors, services
+from ..forms import ComplianceCheckForm, DraftForm, ReplyForm
 from ..placeholders import fill
 from .common import (
     TEMPLATE,
@@ -30,19 +32,31 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue the reply (the server's compliance check runs first) or show why not."""
     thread = selectors.thread_for_user(request.user, pk, scoping.Action.REPLY)
     form = ReplyForm(request.POST, request.FILES)
-    error, findings = "", []
+    error, findings = "", None
     if form.is_valid():
         try:
             services.queue_reply(
-                thread, request.user, form.cleaned_data["text"], form.cleaned_data["attachments"]
+                thread,
+                request.user,
+                form.cleaned_data["text"],
+                form.cleaned_data["attachments"],
+                confirmation=form.cleaned_data["confirm_warnings"],
             )
         except services.ReplyRefused as refused:
             error, findings = refused.reason, refused.findings
+            if findings:
+                reply_check.record_refused_reply(thread, request.user.pk, findings)
         else:
             presence.touch(thread.pk, request.user.pk, request.user.get_full_name())
             response = after_thread_action(request, thread)
             return retarget(response, "#conversation") if request.htmx else response
-    context = conversation_context(request, thread, form=form, findings=findings)
+    context = conversation_context(
+        request,
+        thread,
+        form=form,
+        findings=findings,
+        confirmation=request.POST.get("confirm_warnings", "")[:64],
+    )
     context["composer_error"] = error
     context["filters_qs"] = safe_query(request.POST.get("filters", ""))
     if request.htmx:
@@ -50,6 +64,29 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(list_context(request, read_filters(QueryDict(context["filters_qs"]))))
     context["selected_id"] = thread.pk
     return render(request, TEMPLATE, context)
+
+
+@login_required
+@require_POST
+def check_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """The composer's live compliance check: the findings panel for the text typed so far.
+
+    What it stops is remembered for the team's report (once per agent, thread, rule and day);
+    sending is checked again by the server whatever this said."""
+    thread = selectors.thread_for_user(request.user, pk, scoping.Action.REPLY)
+    form = ComplianceCheckForm(request.POST)
+    form.is_valid()
+    text = form.cleaned_data.get("text", "")
+    attachments = [reply_check.DraftAttachment(*meta) for meta in form.attachments()]
+    findings = reply_check.check_reply(thread, text, attachments) if text.strip() else []
+    if reply_check.blocking(findings):
+        reply_check.record_composer_blocked(
+            thread.seller_account_id, request.user.pk, Source.REPLY, thread.pk, findings
+        )
+    panel = compliance.panel(
+        text, findings, confirmation=form.cleaned_data.get("confirm_warnings", "")
+    )
+    return render_partial(request, "compliance-findings", {"thread": thread, "panel": panel})
 
 
 @login_required

@@ -103,7 +103,7 @@ def test_blocking_compliance_finding_refuses_to_queue(agent, team, monkeypatch):
     assert not thread.messages.filter(direction="out").exists()
 
 
-def test_the_compliance_hook_finds_nothing_yet(team):
+def test_the_compliance_hook_finds_nothing_in_a_plain_reply(team):
     from messaging import reply_check
 
     thread = buyer_thread(team.account)
