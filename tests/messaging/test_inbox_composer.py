@@ -92,14 +92,13 @@ def test_executable_attachment_is_refused(agent, team):
     assert "manual.pdf.exe: Amazon accepts only these file types" in response.text
 
 
-def test_blocking_compliance_finding_refuses_to_queue(agent, team, monkeypatch):
-    from messaging import reply_check
-
-    finding = reply_check.Finding("EXTERNAL_LINK", reply_check.BLOCK, "Links are not allowed.")
-    monkeypatch.setattr(reply_check, "check_reply", lambda *args: [finding])
+def test_blocking_compliance_finding_refuses_to_queue(agent, team):
     thread = buyer_thread(team.account)
-    response = agent.post(url("reply", thread.pk), {"text": "See https://x.example"}, **HTMX)
-    assert "EXTERNAL_LINK" in response.text and "Links are not allowed." in response.text
+    text = (
+        "The manual is at https://www.kitchen-deals.com/manual, or write to help@kitchen-deals.com."
+    )
+    response = agent.post(url("reply", thread.pk), {"text": text}, **HTMX)
+    assert "LINK_EXTERNAL" in response.text and "CONTACT_EMAIL" in response.text
     assert not thread.messages.filter(direction="out").exists()
 
 
